@@ -1,0 +1,935 @@
+package dev.asyncjsse.engine;
+
+import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.KeyOffloader;
+import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.offload.HandshakeJob;
+import dev.asyncjsse.offload.JobScheduler;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * AsyncJSSE's engine: a decorator over Bouncy Castle's engine that enforces the
+ * {@code SSLEngine} contract and runs the handshake steps that may block in {@link HandshakeJob}s.
+ *
+ * <p>Concurrency. {@code wrap}, {@code unwrap}, {@code beginHandshake} and the close methods hold
+ * {@link #lock}. Getters take no lock: while a step is in flight on another thread they answer from
+ * {@link Snapshot}, because Bouncy Castle holds its engine monitor for the whole key operation; on
+ * the job's own thread (a key manager asking for the handshake session) they go to the inner engine,
+ * whose monitor that thread already holds.
+ *
+ * <p>Input. Bytes taken from the caller but not yet processed by the inner engine live in
+ * {@link #stash}: the record a job works on, and the records of a buffered handshake.
+ */
+final class AsyncEngine extends AsyncSSLEngine {
+
+    private static final System.Logger LOG = System.getLogger(AsyncEngine.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SSLEngine inner;
+    private final ContextConfig config;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private volatile EngineState state = EngineState.NEW;
+    private volatile boolean modeSet;
+    private volatile boolean closed;
+    private volatile CallbackBinding callback;
+    private volatile AsyncStatus asyncStatus = AsyncStatus.OK;
+    private volatile HandshakeJob job;
+    private volatile Snapshot snapshot;
+    private volatile CompletableFuture<Void> capacityReady;
+
+    /** Unprocessed inbound bytes, in read mode (position to limit). */
+    private ByteBuffer stash = EMPTY;
+    /** Application data a job's step produced, in read mode. */
+    private ByteBuffer stepOut = EMPTY;
+    private SSLEngineResult stepResult;
+    private SSLException stepFailure;
+    private Throwable offloadFailure;
+    private final List<Consumer<SSLEngine>> deferred = new ArrayList<>();
+
+    AsyncEngine(SSLEngine inner, ContextConfig config) {
+        super(inner.getPeerHost(), inner.getPeerPort());
+        this.inner = inner;
+        this.config = config;
+        this.callback = config.defaultCallback();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** The one place where {@link #state} changes. Called with {@link #lock} held. */
+    private void moveTo(EngineState next) {
+        EngineState current = state;
+        if (current == next) {
+            return;
+        }
+        if (!current.canMoveTo(next)) {
+            throw new IllegalStateException("engine state " + current + " cannot move to " + next);
+        }
+        state = next;
+    }
+
+    private boolean foreignThreadDuringStep() {
+        HandshakeJob j = job;
+        return j != null && state.stepInFlight() && !j.isJobThread(Thread.currentThread());
+    }
+
+    private void requireMode() {
+        if (!modeSet) {
+            throw new IllegalStateException("the client/server mode has not been set: call setUseClientMode first");
+        }
+    }
+
+    // ---------------------------------------------------------------- offload API
+
+    @Override
+    public void setOffloadCallback(OffloadCallback cb, Object arg) {
+        callback = cb == null ? CallbackBinding.NONE : new CallbackBinding(cb, arg);
+    }
+
+    @Override
+    public AsyncStatus getAsyncStatus() {
+        if (config.offloader() == null && asyncStatus == AsyncStatus.OK) {
+            return AsyncStatus.UNSUPPORTED;
+        }
+        return asyncStatus;
+    }
+
+    @Override
+    public boolean isOffloadPending() {
+        return state.offloadPending();
+    }
+
+    private void fireCallback() {
+        if (closed) {
+            return;
+        }
+        CallbackBinding binding = callback;
+        if (binding.callback == null) {
+            return;
+        }
+        try {
+            binding.callback.offloadComplete(this, binding.arg);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "offload callback threw; the connection is unaffected", e);
+        }
+    }
+
+    /** Runs on the job thread when a step whose caller detached has finished. */
+    private void stepFinishedDetached() {
+        fireCallback();
+    }
+
+    private void capacityAvailable() {
+        CompletableFuture<Void> ready = capacityReady;
+        if (ready != null) {
+            ready.complete(null);
+        }
+        if (state == EngineState.CAPACITY_WAIT) {
+            fireCallback();
+        }
+    }
+
+    // ---------------------------------------------------------------- handshake start
+
+    @Override
+    public void beginHandshake() throws SSLException {
+        lock.lock();
+        try {
+            requireMode();
+            checkNotClosed();
+            switch (state) {
+                case NEW:
+                    moveTo(EngineState.HANDSHAKING);
+                    callInner(() -> {
+                        inner.beginHandshake();
+                        return null;
+                    });
+                    break;
+                case ESTABLISHED:
+                    throw new SSLException("AsyncJSSE does not renegotiate: a new handshake on an established "
+                            + "connection (TLS 1.2 renegotiation, or a TLS 1.3 key update requested through beginHandshake) "
+                            + "is not supported; open a new connection instead");
+                case FAILED:
+                    throw new SSLException("the handshake has failed; the engine can only be closed");
+                default:
+                    break;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int beginHandshake(ByteBuffer buffered) throws SSLException {
+        if (buffered == null) {
+            throw new IllegalArgumentException("buffered must not be null");
+        }
+        lock.lock();
+        try {
+            requireMode();
+            checkNotClosed();
+            if (state == EngineState.ESTABLISHED || state == EngineState.FAILED) {
+                throw new SSLException("beginHandshake(ByteBuffer) needs an engine whose handshake has not completed; state is " + state);
+            }
+            int taken = handshakePrefixLength(buffered);
+            if (state == EngineState.NEW) {
+                moveTo(EngineState.HANDSHAKING);
+                callInner(() -> {
+                    inner.beginHandshake();
+                    return null;
+                });
+            }
+            if (taken > 0) {
+                ByteBuffer slice = buffered.duplicate();
+                slice.limit(slice.position() + taken);
+                appendToStash(slice);
+                buffered.position(buffered.position() + taken);
+            }
+            return taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many leading bytes of {@code buffered} are handshake records: whole records of the handshake
+     * content types, then a partial one at the end if its type (when known) is one.
+     */
+    private static int handshakePrefixLength(ByteBuffer buffered) {
+        ByteBuffer view = buffered.duplicate();
+        int taken = 0;
+        while (view.hasRemaining()) {
+            int type = TlsRecords.contentType(view);
+            if (!TlsRecords.isHandshakePhaseType(type)) {
+                break;
+            }
+            int length = TlsRecords.recordLength(view);
+            if (length < 0 || length > view.remaining()) {
+                taken += view.remaining();
+                break;
+            }
+            taken += length;
+            view.position(view.position() + length);
+        }
+        return taken;
+    }
+
+    private void checkNotClosed() throws SSLException {
+        if (inner.isOutboundDone()) {
+            throw new SSLException("the engine is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- wrap
+
+    @Override
+    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        BufferChecks.checkWrap(srcs, offset, length, dst);
+        lock.lock();
+        try {
+            requireMode();
+            switch (state) {
+                case STEP_PENDING:
+                    if (!job.isDone()) {
+                        return offloadPendingResult(0);
+                    }
+                    finishStep();
+                    break;
+                case CAPACITY_WAIT:
+                    if (!capacityAvailableNow()) {
+                        return offloadPendingResult(0);
+                    }
+                    moveTo(EngineState.HANDSHAKING);
+                    break;
+                case NEW:
+                    moveTo(EngineState.HANDSHAKING);
+                    break;
+                default:
+                    break;
+            }
+            if (state == EngineState.STEP_DONE) {
+                throwStepFailure();
+                boolean finished = stepResult.getHandshakeStatus() == HandshakeStatus.FINISHED;
+                acceptStepResult();
+                if (finished) {
+                    return new SSLEngineResult(Status.OK, HandshakeStatus.FINISHED, 0, 0);
+                }
+            }
+            SSLEngineResult r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+            return translate(r, r.bytesConsumed(), r.bytesProduced());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- unwrap
+
+    @Override
+    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        BufferChecks.checkUnwrap(src, dsts, offset, length);
+        lock.lock();
+        try {
+            requireMode();
+            switch (state) {
+                case STEP_PENDING:
+                    if (!job.isDone()) {
+                        return offloadPendingResult(0);
+                    }
+                    finishStep();
+                    break;
+                case CAPACITY_WAIT:
+                    if (!capacityAvailableNow()) {
+                        return offloadPendingResult(0);
+                    }
+                    moveTo(EngineState.HANDSHAKING);
+                    break;
+                case NEW:
+                    moveTo(EngineState.HANDSHAKING);
+                    break;
+                default:
+                    break;
+            }
+            int produced = 0;
+            if (state == EngineState.STEP_DONE) {
+                throwStepFailure();
+                SSLEngineResult r = stepResult;
+                acceptStepResult();
+                produced = drainStepOut(dsts, offset, length);
+                SSLEngineResult delivered = translate(r, 0, produced);
+                if (delivered.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP || stepOut.hasRemaining()
+                        || delivered.getStatus() != Status.OK) {
+                    return delivered;
+                }
+            }
+            return unwrapInput(src, dsts, offset, length, produced);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Processes the stash first, then {@code src}: one inner call per record, continuing across stashed
+     * records while the handshake only wants more input, so read-ahead bytes never stall a loop that
+     * waits for the socket.
+     */
+    private SSLEngineResult unwrapInput(ByteBuffer src, ByteBuffer[] dsts, int offset, int length, int producedSoFar)
+            throws SSLException {
+        int consumed = 0;
+        int produced = producedSoFar;
+        while (true) {
+            ByteBuffer input;
+            if (stash.hasRemaining()) {
+                int missing = TlsRecords.missingBytes(stash);
+                if (missing > 0) {
+                    int n = Math.min(missing, src.remaining());
+                    if (n > 0) {
+                        ByteBuffer part = src.duplicate();
+                        part.limit(part.position() + n);
+                        appendToStash(part);
+                        src.position(src.position() + n);
+                        consumed += n;
+                    }
+                    if (TlsRecords.missingBytes(stash) > 0) {
+                        Status status = consumed > 0 || produced > 0 ? Status.OK : Status.BUFFER_UNDERFLOW;
+                        return new SSLEngineResult(status, currentHandshakeStatus(), consumed, produced);
+                    }
+                }
+                input = stash;
+            } else {
+                input = src;
+            }
+
+            if (shouldRunInJob(input)) {
+                return runStep(src, input, dsts, offset, length, consumed, produced);
+            }
+            if (TlsRecords.contentType(input) == TlsRecords.CHANGE_CIPHER_SPEC) {
+                peerSentChangeCipherSpec = true;
+            }
+            ByteBuffer in = input;
+            SSLEngineResult r = callInner(() -> inner.unwrap(in, dsts, offset, length));
+            if (input == src) {
+                return translate(r, consumed + r.bytesConsumed(), produced + r.bytesProduced());
+            }
+            produced += r.bytesProduced();
+            compactStash();
+            SSLEngineResult t = translate(r, consumed, produced);
+            boolean keepGoing = r.getStatus() == Status.OK && t.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP
+                    && r.bytesProduced() == 0 && (stash.hasRemaining() || src.hasRemaining());
+            if (!keepGoing) {
+                return t;
+            }
+        }
+    }
+
+    private boolean peerSentChangeCipherSpec;
+
+    /** Whether the record at {@code input}'s position may carry a key operation and so runs in a job. */
+    private boolean shouldRunInJob(ByteBuffer input) {
+        if (state != EngineState.HANDSHAKING || config.offloader() == null || !TlsRecords.hasCompleteRecord(input)) {
+            return false;
+        }
+        if (TlsRecords.recordLength(input) > TlsRecords.MAX_RECORD_LENGTH) {
+            return false;
+        }
+        int type = TlsRecords.contentType(input);
+        if (type == TlsRecords.HANDSHAKE) {
+            return true;
+        }
+        if (type == TlsRecords.APPLICATION_DATA) {
+            // TLS 1.3 hides the handshake in application_data records. A client may have to sign (client
+            // auth); a server only checks the client's certificate, which may await a trust-manager lookup.
+            return inner.getUseClientMode() || inner.getNeedClientAuth() || inner.getWantClientAuth();
+        }
+        return false;
+    }
+
+    private SSLEngineResult runStep(ByteBuffer src, ByteBuffer input, ByteBuffer[] dsts, int offset, int length,
+                                    int consumedSoFar, int producedSoFar) throws SSLException {
+        KeyOffloader offloader = config.offloader();
+        JobScheduler scheduler = config.scheduler();
+        if (offloader.isSaturated()) {
+            return enterCapacityWait(consumedSoFar, offloader::whenUnsaturated);
+        }
+        int srcStart = src.position();
+        int stashLimit = stash.limit();
+        int consumed = consumedSoFar;
+        if (input == src) {
+            int recordLength = TlsRecords.recordLength(src);
+            ByteBuffer record = src.duplicate();
+            record.limit(record.position() + recordLength);
+            appendToStash(record);
+            src.position(src.position() + recordLength);
+            consumed += recordLength;
+        }
+        snapshot = Snapshot.of(inner);
+        ByteBuffer jobIn = stash;
+        ByteBuffer jobOut = ByteBuffer.allocate(Math.max(inner.getSession().getApplicationBufferSize(), 1 << 14));
+        HandshakeJob step = new HandshakeJob(() -> inner.unwrap(jobIn, jobOut), config.offloadTimeout(),
+                this::stepFinishedDetached);
+        job = step;
+        moveTo(EngineState.STEP_PENDING);
+        if (!step.start(scheduler)) {
+            job = null;
+            state = EngineState.HANDSHAKING;
+            if (input == src) {
+                src.position(srcStart);
+                stash.limit(stashLimit);
+                consumed = consumedSoFar;
+            }
+            return enterCapacityWait(consumed, scheduler::whenCapacity);
+        }
+        asyncStatus = AsyncStatus.OK;
+        stepOutBuffer = jobOut;
+        if (!step.awaitSettled(config.waitBudgetNanos())) {
+            return offloadPendingResult(consumed);
+        }
+        finishStep();
+        throwStepFailure();
+        SSLEngineResult r = stepResult;
+        acceptStepResult();
+        int produced = producedSoFar + drainStepOut(dsts, offset, length);
+        SSLEngineResult t = translate(r, consumed, produced);
+        boolean keepGoing = r.getStatus() == Status.OK && t.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP
+                && !stepOut.hasRemaining() && (stash.hasRemaining() || src.hasRemaining());
+        if (!keepGoing) {
+            return t;
+        }
+        SSLEngineResult more = unwrapInput(src, dsts, offset, length, produced);
+        return new SSLEngineResult(more.getStatus(), more.getHandshakeStatus(),
+                consumed + more.bytesConsumed(), more.bytesProduced());
+    }
+
+    private ByteBuffer stepOutBuffer;
+
+    private SSLEngineResult enterCapacityWait(int consumed, Consumer<Runnable> register) {
+        moveTo(EngineState.CAPACITY_WAIT);
+        asyncStatus = AsyncStatus.EAGAIN;
+        capacityReady = new CompletableFuture<>();
+        register.accept(this::capacityAvailable);
+        return offloadPendingResult(consumed);
+    }
+
+    private boolean capacityAvailableNow() {
+        KeyOffloader offloader = config.offloader();
+        boolean offloaderFree = offloader == null || !offloader.isSaturated();
+        JobScheduler scheduler = config.scheduler();
+        return offloaderFree && scheduler.activeJobs() < scheduler.capacity();
+    }
+
+    /** Takes the finished job's outcome. Called with the lock held, once the job is done. */
+    private void finishStep() {
+        HandshakeJob done = job;
+        Throwable failure = done.failure();
+        Throwable offload = done.offloadFailure();
+        if (offload != null) {
+            offloadFailure = offload;
+            asyncStatus = AsyncStatus.ERR;
+        }
+        if (failure != null) {
+            stepFailure = handshakeFailure(failure);
+            stepResult = null;
+        } else {
+            stepResult = (SSLEngineResult) done.result();
+            stepFailure = null;
+        }
+        stepOutBuffer.flip();
+        stepOut = stepOutBuffer;
+        stepOutBuffer = null;
+        compactStash();
+        job = null;
+        snapshot = null;
+        moveTo(EngineState.STEP_DONE);
+        for (Consumer<SSLEngine> mutation : deferred) {
+            mutation.accept(inner);
+        }
+        deferred.clear();
+    }
+
+    private void throwStepFailure() throws SSLException {
+        if (stepFailure != null) {
+            SSLException failure = stepFailure;
+            stepFailure = null;
+            stepResult = null;
+            moveTo(EngineState.FAILED);
+            throw failure;
+        }
+    }
+
+    private void acceptStepResult() {
+        HandshakeStatus hs = stepResult.getHandshakeStatus();
+        stepResult = null;
+        moveTo(hs == HandshakeStatus.FINISHED ? EngineState.ESTABLISHED : EngineState.HANDSHAKING);
+    }
+
+    private int drainStepOut(ByteBuffer[] dsts, int offset, int length) {
+        int copied = 0;
+        for (int i = offset; i < offset + length && stepOut.hasRemaining(); i++) {
+            ByteBuffer dst = dsts[i];
+            int n = Math.min(dst.remaining(), stepOut.remaining());
+            if (n > 0) {
+                ByteBuffer part = stepOut.duplicate();
+                part.limit(part.position() + n);
+                dst.put(part);
+                stepOut.position(stepOut.position() + n);
+                copied += n;
+            }
+        }
+        return copied;
+    }
+
+    private void appendToStash(ByteBuffer bytes) {
+        int needed = stash.remaining() + bytes.remaining();
+        if (stash.capacity() - stash.limit() < bytes.remaining()) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(needed, Math.min(2 * needed, TlsRecords.MAX_RECORD_LENGTH * 2)));
+            bigger.put(stash);
+            bigger.flip();
+            stash = bigger;
+        }
+        int start = stash.position();
+        int limit = stash.limit();
+        stash.position(limit);
+        stash.limit(limit + bytes.remaining());
+        stash.put(bytes);
+        stash.position(start);
+    }
+
+    private void compactStash() {
+        if (!stash.hasRemaining()) {
+            stash = EMPTY;
+        }
+    }
+
+    // ---------------------------------------------------------------- results and failures
+
+    /**
+     * Rewrites the inner engine's result so that {@code FINISHED} is reported exactly once, on the call
+     * that completes the handshake, and moves the state along.
+     */
+    private SSLEngineResult translate(SSLEngineResult r, int consumed, int produced) {
+        HandshakeStatus hs = r.getHandshakeStatus();
+        if (hs == HandshakeStatus.FINISHED) {
+            if (state == EngineState.HANDSHAKING) {
+                moveTo(EngineState.ESTABLISHED);
+            } else {
+                hs = inner.getHandshakeStatus();
+            }
+        } else if (hs == HandshakeStatus.NOT_HANDSHAKING && state == EngineState.HANDSHAKING
+                && r.getStatus() != Status.CLOSED && handshakeCompleted()) {
+            hs = HandshakeStatus.FINISHED;
+            moveTo(EngineState.ESTABLISHED);
+        }
+        return new SSLEngineResult(r.getStatus(), hs, consumed, produced);
+    }
+
+    private boolean handshakeCompleted() {
+        SSLSession session = inner.getSession();
+        return session != null && !"SSL_NULL_WITH_NULL_NULL".equals(session.getCipherSuite());
+    }
+
+    @FunctionalInterface
+    private interface InnerCall<T> {
+        T call() throws SSLException;
+    }
+
+    /** Calls the inner engine and turns whatever it throws into the exception the contract documents. */
+    private <T> T callInner(InnerCall<T> call) throws SSLException {
+        try {
+            return call.call();
+        } catch (SSLException e) {
+            throw fail(e);
+        } catch (RuntimeException e) {
+            throw fail(new SSLException("the TLS engine failed: " + e, e));
+        }
+    }
+
+    private SSLException fail(SSLException e) {
+        boolean handshaking = state != EngineState.ESTABLISHED && state != EngineState.FAILED;
+        SSLException reported = handshaking ? handshakeFailure(e) : e;
+        if (handshaking) {
+            state = EngineState.FAILED;
+        }
+        return reported;
+    }
+
+    /** The exception a failed handshake reports: naming the offload failure when there was one. */
+    private SSLException handshakeFailure(Throwable cause) {
+        Throwable offload = offloadFailure;
+        if (offload == null && job != null) {
+            offload = job.offloadFailure();
+        }
+        SSLHandshakeException e;
+        if (offload != null) {
+            e = new SSLHandshakeException("key offload failed: " + Failures.describe(offload));
+        } else if (cause instanceof SSLHandshakeException) {
+            return (SSLHandshakeException) cause;
+        } else {
+            e = new SSLHandshakeException(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        }
+        e.initCause(cause);
+        return e;
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    @Override
+    public Runnable getDelegatedTask() {
+        EngineState s = state;
+        if (s == EngineState.STEP_PENDING) {
+            HandshakeJob pending = job;
+            if (pending != null) {
+                return () -> {
+                    try {
+                        pending.awaitDone();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                };
+            }
+        }
+        if (s == EngineState.CAPACITY_WAIT) {
+            CompletableFuture<Void> ready = capacityReady;
+            return () -> {
+                try {
+                    ready.get(config.offloadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+        }
+        if (s == EngineState.STEP_DONE) {
+            return null;
+        }
+        return inner.getDelegatedTask();
+    }
+
+    @Override
+    public HandshakeStatus getHandshakeStatus() {
+        EngineState s = state;
+        switch (s) {
+            case STEP_PENDING:
+                HandshakeJob j = job;
+                if (j != null && j.isJobThread(Thread.currentThread())) {
+                    return inner.getHandshakeStatus();
+                }
+                return HandshakeStatus.NEED_TASK;
+            case CAPACITY_WAIT:
+                return HandshakeStatus.NEED_TASK;
+            case STEP_DONE:
+                return stepDoneStatus();
+            default:
+                return inner.getHandshakeStatus();
+        }
+    }
+
+    private HandshakeStatus stepDoneStatus() {
+        lock.lock();
+        try {
+            if (state != EngineState.STEP_DONE) {
+                return getHandshakeStatus();
+            }
+            if (stepFailure != null || stepResult.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+                return HandshakeStatus.NEED_WRAP;
+            }
+            if (stepOut.hasRemaining()) {
+                return HandshakeStatus.NEED_UNWRAP;
+            }
+            return inner.getHandshakeStatus();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private HandshakeStatus currentHandshakeStatus() {
+        return inner.getHandshakeStatus();
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Override
+    public void closeInbound() throws SSLException {
+        closed = true;
+        lock.lock();
+        try {
+            abandonStep();
+            callInner(() -> {
+                inner.closeInbound();
+                return null;
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isInboundDone() {
+        Snapshot s = snapshotForForeignThread();
+        return s != null ? s.inboundDone : inner.isInboundDone();
+    }
+
+    @Override
+    public void closeOutbound() {
+        closed = true;
+        lock.lock();
+        try {
+            abandonStep();
+            inner.closeOutbound();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isOutboundDone() {
+        Snapshot s = snapshotForForeignThread();
+        return s != null ? s.outboundDone : inner.isOutboundDone();
+    }
+
+    /** Cancels a pending step and drops its outcome, so that the engine can produce its closing records. */
+    private void abandonStep() {
+        HandshakeJob pending = job;
+        if (state == EngineState.STEP_PENDING && pending != null) {
+            pending.cancel("the engine was closed while an offloaded operation was pending");
+            try {
+                if (!pending.awaitDone(TimeUnit.SECONDS.toNanos(30))) {
+                    LOG.log(System.Logger.Level.WARNING, "a cancelled handshake job did not stop within 30 s");
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            finishStep();
+        }
+        if (state == EngineState.STEP_DONE) {
+            boolean failed = stepFailure != null;
+            stepFailure = null;
+            if (failed) {
+                moveTo(EngineState.FAILED);
+            } else {
+                acceptStepResult();
+            }
+        }
+        if (state == EngineState.CAPACITY_WAIT) {
+            moveTo(EngineState.HANDSHAKING);
+        }
+    }
+
+    // ---------------------------------------------------------------- getters (cached during a step)
+
+    private Snapshot snapshotForForeignThread() {
+        return foreignThreadDuringStep() ? snapshot : null;
+    }
+
+    private <T> T read(Supplier<T> fromInner, java.util.function.Function<Snapshot, T> fromSnapshot) {
+        Snapshot s = snapshotForForeignThread();
+        return s != null ? fromSnapshot.apply(s) : fromInner.get();
+    }
+
+    /** Applies a setting now, or after the step when one is in flight on another thread. */
+    private void mutate(Consumer<SSLEngine> mutation) {
+        HandshakeJob j = job;
+        if (j != null && j.isJobThread(Thread.currentThread())) {
+            mutation.accept(inner);
+            return;
+        }
+        lock.lock();
+        try {
+            if (state.stepInFlight()) {
+                deferred.add(mutation);
+            } else {
+                mutation.accept(inner);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public SSLSession getSession() {
+        return read(inner::getSession, s -> s.session);
+    }
+
+    @Override
+    public SSLSession getHandshakeSession() {
+        return read(inner::getHandshakeSession, s -> s.handshakeSession);
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return inner.getSupportedCipherSuites();
+    }
+
+    @Override
+    public String[] getEnabledCipherSuites() {
+        return read(inner::getEnabledCipherSuites, s -> s.parameters.getCipherSuites());
+    }
+
+    @Override
+    public void setEnabledCipherSuites(String[] suites) {
+        mutate(e -> e.setEnabledCipherSuites(suites));
+    }
+
+    @Override
+    public String[] getSupportedProtocols() {
+        return inner.getSupportedProtocols();
+    }
+
+    @Override
+    public String[] getEnabledProtocols() {
+        return read(inner::getEnabledProtocols, s -> s.parameters.getProtocols());
+    }
+
+    @Override
+    public void setEnabledProtocols(String[] protocols) {
+        mutate(e -> e.setEnabledProtocols(protocols));
+    }
+
+    @Override
+    public void setUseClientMode(boolean mode) {
+        lock.lock();
+        try {
+            if (state != EngineState.NEW) {
+                throw new IllegalArgumentException("the client/server mode cannot change after the handshake has begun");
+            }
+            inner.setUseClientMode(mode);
+            modeSet = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean getUseClientMode() {
+        return read(inner::getUseClientMode, s -> s.clientMode);
+    }
+
+    @Override
+    public void setNeedClientAuth(boolean need) {
+        mutate(e -> e.setNeedClientAuth(need));
+    }
+
+    @Override
+    public boolean getNeedClientAuth() {
+        return read(inner::getNeedClientAuth, s -> s.parameters.getNeedClientAuth());
+    }
+
+    @Override
+    public void setWantClientAuth(boolean want) {
+        mutate(e -> e.setWantClientAuth(want));
+    }
+
+    @Override
+    public boolean getWantClientAuth() {
+        return read(inner::getWantClientAuth, s -> s.parameters.getWantClientAuth());
+    }
+
+    @Override
+    public void setEnableSessionCreation(boolean flag) {
+        mutate(e -> e.setEnableSessionCreation(flag));
+    }
+
+    @Override
+    public boolean getEnableSessionCreation() {
+        return read(inner::getEnableSessionCreation, s -> s.sessionCreation);
+    }
+
+    @Override
+    public SSLParameters getSSLParameters() {
+        return read(inner::getSSLParameters, s -> s.parameters);
+    }
+
+    @Override
+    public void setSSLParameters(SSLParameters params) {
+        mutate(e -> e.setSSLParameters(params));
+    }
+
+    @Override
+    public String getApplicationProtocol() {
+        return read(inner::getApplicationProtocol, s -> s.applicationProtocol);
+    }
+
+    @Override
+    public String getHandshakeApplicationProtocol() {
+        return read(inner::getHandshakeApplicationProtocol, s -> s.handshakeApplicationProtocol);
+    }
+
+    private volatile BiFunction<SSLEngine, List<String>, String> protocolSelector;
+
+    @Override
+    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
+        protocolSelector = selector;
+        BiFunction<SSLEngine, List<String>, String> translated =
+                selector == null ? null : (engine, offered) -> selector.apply(this, offered);
+        mutate(e -> e.setHandshakeApplicationProtocolSelector(translated));
+    }
+
+    @Override
+    public BiFunction<SSLEngine, List<String>, String> getHandshakeApplicationProtocolSelector() {
+        return protocolSelector;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncSSLEngine[" + (modeSet ? (inner.getUseClientMode() ? "client" : "server") : "mode unset")
+                + ", " + state + ", peer " + getPeerHost() + ":" + getPeerPort() + "]";
+    }
+}

@@ -1,0 +1,139 @@
+package dev.asyncjsse.engine;
+
+import dev.asyncjsse.jca.TlsStack;
+import java.security.KeyManagementException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
+
+/**
+ * The {@code SSLContext} implementation of AsyncJSSE. It owns a Bouncy Castle context built from the
+ * private {@link TlsStack}, wraps the key and trust managers given to {@code init}
+ * ({@link KeyManagerAdapter}, {@link TrustManagerAdapter}), and decorates every engine it creates
+ * with {@link AsyncEngine}. Sockets are Bouncy Castle's, unchanged: they block anyway.
+ *
+ * <p>Internal: reached through {@code SSLContext}. Thread-safe as {@code SSLContext} requires.
+ */
+public final class AsyncSSLContextSpi extends SSLContextSpi {
+
+    private final SSLContext inner;
+    private final boolean isDefault;
+    private final ContextConfig config = new ContextConfig();
+    private final EngineRegistry engines = new EngineRegistry();
+    private final ContextHandle serverSessions;
+    private final ContextHandle clientSessions;
+
+    private AsyncSSLContextSpi(String protocol) throws NoSuchAlgorithmException {
+        this.isDefault = protocol.equals("Default");
+        this.inner = SSLContext.getInstance(isDefault ? "TLS" : protocol, TlsStack.bcjsse());
+        this.serverSessions = new ContextHandle(inner, config, true);
+        this.clientSessions = new ContextHandle(inner, config, false);
+    }
+
+    /** Creates the context for {@code protocol}; the {@code Default} one is initialized at once. */
+    public static AsyncSSLContextSpi create(String protocol) {
+        try {
+            AsyncSSLContextSpi spi = new AsyncSSLContextSpi(protocol);
+            if (spi.isDefault) {
+                spi.initialize(DefaultManagers.keyManagers(), DefaultManagers.trustManagers(), null);
+            }
+            return spi;
+        } catch (NoSuchAlgorithmException | KeyManagementException e) {
+            throw new IllegalStateException("AsyncJSSE cannot create an SSLContext for " + protocol + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
+        if (isDefault) {
+            throw new KeyManagementException("the Default SSLContext is initialized automatically");
+        }
+        initialize(km, tm, random);
+    }
+
+    private void initialize(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
+        inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), random);
+    }
+
+    private KeyManager[] wrapKeyManagers(KeyManager[] km) {
+        if (km == null) {
+            return null;
+        }
+        KeyManager[] wrapped = new KeyManager[km.length];
+        for (int i = 0; i < km.length; i++) {
+            wrapped[i] = km[i] instanceof X509KeyManager
+                    ? new KeyManagerAdapter((X509KeyManager) km[i], engines, config)
+                    : km[i];
+        }
+        return wrapped;
+    }
+
+    private TrustManager[] wrapTrustManagers(TrustManager[] tm) {
+        if (tm == null) {
+            return null;
+        }
+        TrustManager[] wrapped = new TrustManager[tm.length];
+        for (int i = 0; i < tm.length; i++) {
+            wrapped[i] = tm[i] instanceof X509ExtendedTrustManager
+                    ? new TrustManagerAdapter((X509ExtendedTrustManager) tm[i], engines)
+                    : tm[i];
+        }
+        return wrapped;
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+        return inner.getSocketFactory();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+        return inner.getServerSocketFactory();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+        return register(inner.createSSLEngine());
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+        return register(inner.createSSLEngine(host, port));
+    }
+
+    private SSLEngine register(SSLEngine innerEngine) {
+        AsyncEngine engine = new AsyncEngine(innerEngine, config);
+        engines.register(innerEngine, engine);
+        return engine;
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+        return serverSessions;
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+        return clientSessions;
+    }
+
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+        return inner.getDefaultSSLParameters();
+    }
+
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+        return inner.getSupportedSSLParameters();
+    }
+}

@@ -1,0 +1,66 @@
+package dev.asyncjsse.engine;
+
+import dev.asyncjsse.KeyOffloader;
+import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.offload.JobScheduler;
+import dev.asyncjsse.offload.OffloadSettings;
+import java.time.Duration;
+
+/**
+ * The offload settings of one AsyncJSSE {@code SSLContext}. Engines read them at the start of each
+ * handshake step, so changes apply from the next step on.
+ *
+ * <p>Internal: not part of the public API. Thread-safe (volatile fields, replaced as a whole).
+ */
+public final class ContextConfig {
+
+    private volatile KeyOffloader offloader;
+    private volatile CallbackBinding defaultCallback = CallbackBinding.NONE;
+    private volatile Duration offloadTimeout;
+    private volatile JobScheduler scheduler;
+    private final long waitBudgetNanos;
+
+    ContextConfig() {
+        this.offloader = OffloadSettings.offloaderFromProperties();
+        this.offloadTimeout = OffloadSettings.defaultTimeout();
+        this.waitBudgetNanos = OffloadSettings.waitBudgetNanos();
+    }
+
+    public void setOffloader(KeyOffloader offloader) {
+        this.offloader = offloader;
+    }
+
+    public KeyOffloader offloader() {
+        return offloader;
+    }
+
+    public void setDefaultCallback(OffloadCallback callback, Object arg) {
+        this.defaultCallback = new CallbackBinding(callback, arg);
+    }
+
+    CallbackBinding defaultCallback() {
+        return defaultCallback;
+    }
+
+    public void setOffloadTimeout(Duration timeout) {
+        this.offloadTimeout = timeout;
+    }
+
+    Duration offloadTimeout() {
+        return offloadTimeout;
+    }
+
+    long waitBudgetNanos() {
+        return waitBudgetNanos;
+    }
+
+    /** Replaces the shared job scheduler for this context's engines; for tests of capacity limits. */
+    public void setScheduler(JobScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    JobScheduler scheduler() {
+        JobScheduler s = scheduler;
+        return s != null ? s : JobScheduler.shared();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.asyncjsse.engine;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Words for what went wrong with an offloaded operation, for exception messages.
+ *
+ * <p>Internal.
+ */
+final class Failures {
+
+    private Failures() {}
+
+    static String describe(Throwable offloadFailure) {
+        if (offloadFailure instanceof TimeoutException) {
+            return "timed out: " + offloadFailure.getMessage();
+        }
+        if (offloadFailure instanceof CancellationException) {
+            return "cancelled: " + offloadFailure.getMessage();
+        }
+        String message = offloadFailure.getMessage();
+        return offloadFailure.getClass().getSimpleName() + (message != null ? ": " + message : "");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.asyncjsse.engine;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Just enough of the TLS record layer to tell where records start and end, read without moving the
+ * buffer's position.
+ *
+ * <p>Internal.
+ */
+final class TlsRecords {
+
+    static final int HEADER_LENGTH = 5;
+    static final int CHANGE_CIPHER_SPEC = 20;
+    static final int ALERT = 21;
+    static final int HANDSHAKE = 22;
+    static final int APPLICATION_DATA = 23;
+    /** The largest record a peer may send: 2^14 plus the most expansion TLS 1.2 allows. */
+    static final int MAX_RECORD_LENGTH = HEADER_LENGTH + (1 << 14) + 2048;
+
+    private TlsRecords() {}
+
+    /** The content type of the record at the buffer's position, or -1 if there is no byte. */
+    static int contentType(ByteBuffer buffer) {
+        return buffer.hasRemaining() ? buffer.get(buffer.position()) & 0xff : -1;
+    }
+
+    /** The full length of the record at the position, header included, or -1 if the header is incomplete. */
+    static int recordLength(ByteBuffer buffer) {
+        if (buffer.remaining() < HEADER_LENGTH) {
+            return -1;
+        }
+        int p = buffer.position();
+        return HEADER_LENGTH + (((buffer.get(p + 3) & 0xff) << 8) | (buffer.get(p + 4) & 0xff));
+    }
+
+    /** True if a whole record starts at the position. */
+    static boolean hasCompleteRecord(ByteBuffer buffer) {
+        int length = recordLength(buffer);
+        return length > 0 && buffer.remaining() >= length;
+    }
+
+    /** Bytes still missing for the record at the position; the header counts as 5 when incomplete. */
+    static int missingBytes(ByteBuffer buffer) {
+        int length = recordLength(buffer);
+        if (length < 0) {
+            return HEADER_LENGTH - buffer.remaining();
+        }
+        return Math.max(0, length - buffer.remaining());
+    }
+
+    /** True for content types a handshake can carry before it completes. */
+    static boolean isHandshakePhaseType(int type) {
+        return type == CHANGE_CIPHER_SPEC || type == ALERT || type == HANDSHAKE;
+    }
+}

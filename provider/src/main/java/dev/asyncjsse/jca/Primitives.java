@@ -1,0 +1,129 @@
+package dev.asyncjsse.jca;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.Key;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.AlgorithmParameterSpec;
+import javax.crypto.Cipher;
+
+/**
+ * Chooses, for each primitive, an implementation that works on the running JDK: the JDK's own
+ * providers (through JCA delayed provider selection, so keys of an installed provider such as
+ * SunPKCS11 go to that provider), and Bouncy Castle's provider, held privately, for what the JDK
+ * lacks (ChaCha20 as {@code ChaCha7539} + {@code Poly1305}, {@code NONEwithRSA}, PSS under Bouncy
+ * Castle's names).
+ *
+ * <p>Internal. Thread-safe.
+ */
+final class Primitives {
+
+    private Primitives() {}
+
+    static Signature signatureForSign(String bcName, PrivateKey key, SecureRandom random, AlgorithmParameterSpec params)
+            throws InvalidKeyException {
+        String standard = AlgorithmNames.standardSignatureName(bcName);
+        GeneralSecurityException first = null;
+        try {
+            Signature signature = Signature.getInstance(standard);
+            if (params != null) {
+                signature.setParameter(params);
+            }
+            if (random != null) {
+                signature.initSign(key, random);
+            } else {
+                signature.initSign(key);
+            }
+            return signature;
+        } catch (GeneralSecurityException | UnsupportedOperationException e) {
+            first = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new InvalidKeyException(e);
+        }
+        try {
+            Signature signature = Signature.getInstance(bcName, CryptoProviders.bouncyCastle());
+            if (params != null) {
+                signature.setParameter(params);
+            }
+            if (random != null) {
+                signature.initSign(key, random);
+            } else {
+                signature.initSign(key);
+            }
+            return signature;
+        } catch (GeneralSecurityException | UnsupportedOperationException e) {
+            first.addSuppressed(e);
+            throw invalidKey("no provider can sign " + bcName + " with a " + key.getAlgorithm() + " key", first);
+        }
+    }
+
+    static Signature signatureForVerify(String bcName, PublicKey key, AlgorithmParameterSpec params) throws InvalidKeyException {
+        String standard = AlgorithmNames.standardSignatureName(bcName);
+        GeneralSecurityException first = null;
+        try {
+            Signature signature = Signature.getInstance(standard);
+            if (params != null) {
+                signature.setParameter(params);
+            }
+            signature.initVerify(key);
+            return signature;
+        } catch (GeneralSecurityException | UnsupportedOperationException e) {
+            first = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new InvalidKeyException(e);
+        }
+        try {
+            Signature signature = Signature.getInstance(bcName, CryptoProviders.bouncyCastle());
+            if (params != null) {
+                signature.setParameter(params);
+            }
+            signature.initVerify(key);
+            return signature;
+        } catch (GeneralSecurityException | UnsupportedOperationException e) {
+            first.addSuppressed(e);
+            throw invalidKey("no provider can verify " + bcName + " with a " + key.getAlgorithm() + " key", first);
+        }
+    }
+
+    /** An RSA PKCS#1 cipher; Bouncy Castle's first, because it honours the TLS premaster spec. */
+    static Cipher rsaCipher(int opmode, Key key, AlgorithmParameterSpec params, SecureRandom random)
+            throws InvalidKeyException, InvalidAlgorithmParameterException {
+        GeneralSecurityException first;
+        try {
+            Cipher cipher = Cipher.getInstance("RSA/NONE/PKCS1Padding", CryptoProviders.bouncyCastle());
+            cipher.init(opmode, key, params, random);
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            first = e;
+        }
+        try {
+            Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+            cipher.init(opmode, key, params, random);
+            return cipher;
+        } catch (InvalidAlgorithmParameterException e) {
+            throw e;
+        } catch (GeneralSecurityException e) {
+            first.addSuppressed(e);
+            throw invalidKey("no provider can use RSA/PKCS1 with a " + key.getAlgorithm() + " key", first);
+        }
+    }
+
+    /** Whether a signature named {@code bcName} exists anywhere we look. */
+    static boolean signatureExists(String bcName) {
+        try {
+            Signature.getInstance(AlgorithmNames.standardSignatureName(bcName));
+            return true;
+        } catch (NoSuchAlgorithmException e) {
+            Provider bc = CryptoProviders.bouncyCastle();
+            return bc.getService("Signature", bcName) != null;
+        }
+    }
+
+    private static InvalidKeyException invalidKey(String message, Throwable cause) {
+        InvalidKeyException e = new InvalidKeyException(message);
+        e.initCause(cause);
+        return e;
+    }
+}

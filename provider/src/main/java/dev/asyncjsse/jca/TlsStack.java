@@ -1,0 +1,44 @@
+package dev.asyncjsse.jca;
+
+import java.security.Provider;
+import java.security.SecureRandom;
+import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+/**
+ * The private BCJSSE provider that AsyncJSSE's engines decorate. It is built once, with
+ * {@link AsyncJcaJceHelper} as its JCA helper, and never installed: BCJSSE and Bouncy Castle's JCA
+ * provider stay invisible to the rest of the JVM.
+ *
+ * <p>Internal: not part of the public API. Thread-safe.
+ */
+public final class TlsStack {
+
+    private TlsStack() {}
+
+    private static final class Holder {
+        static final Provider BCJSSE = new BouncyCastleJsseProvider(false, new AsyncTlsCryptoProvider());
+    }
+
+    /** The BCJSSE provider whose {@code SSLContext}s AsyncJSSE wraps. */
+    public static Provider bcjsse() {
+        return Holder.BCJSSE;
+    }
+
+    private static final class AsyncTlsCryptoProvider extends JcaTlsCryptoProvider {
+        private final JcaJceHelper helper = new AsyncJcaJceHelper();
+
+        @Override
+        public JcaJceHelper getHelper() {
+            return helper;
+        }
+
+        @Override
+        public JcaTlsCrypto create(SecureRandom random) {
+            // BC's default would ask for a "DEFAULT" SecureRandom, which only BC's provider serves.
+            return super.create(random != null ? random : new SecureRandom());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.asyncjsse.offload;
+
+import dev.asyncjsse.KeyOffloader;
+import java.security.PrivateKey;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link dev.asyncjsse.KeyOffloaders#executor}: JCA operations on an executor, with an optional
+ * bound on operations in flight.
+ *
+ * <p>Internal: not part of the public API. Thread-safe.
+ */
+public final class ExecutorKeyOffloader implements KeyOffloader {
+
+    private final Executor executor;
+    private final int maxInFlight;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Queue<Runnable> unsaturatedListeners = new ConcurrentLinkedQueue<>();
+
+    public ExecutorKeyOffloader(Executor executor, int maxInFlight) {
+        if (executor == null) {
+            throw new IllegalArgumentException("executor must not be null");
+        }
+        this.executor = executor;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public CompletionStage<byte[]> sign(PrivateKey key, String jcaAlgorithm, AlgorithmParameterSpec params, byte[] message) {
+        return submit(() -> KeyOperations.sign(key, jcaAlgorithm, params, message));
+    }
+
+    @Override
+    public CompletionStage<byte[]> decrypt(PrivateKey key, String jcaTransformation, byte[] ciphertext) {
+        return submit(() -> KeyOperations.decrypt(key, jcaTransformation, ciphertext));
+    }
+
+    @Override
+    public boolean isSaturated() {
+        return inFlight.get() >= maxInFlight;
+    }
+
+    @Override
+    public void whenUnsaturated(Runnable listener) {
+        unsaturatedListeners.add(listener);
+        if (!isSaturated() && unsaturatedListeners.remove(listener)) {
+            listener.run();
+        }
+    }
+
+    private CompletionStage<byte[]> submit(KeyOperations.Operation operation) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        inFlight.incrementAndGet();
+        Runnable task = () -> {
+            try {
+                if (!result.isDone()) {
+                    result.complete(operation.run());
+                }
+            } catch (Exception | LinkageError e) {
+                result.completeExceptionally(e);
+            } finally {
+                finished();
+            }
+        };
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            finished();
+            result.completeExceptionally(new RejectedExecutionException("the key offload executor rejected the operation", e));
+        }
+        return result;
+    }
+
+    private void finished() {
+        inFlight.decrementAndGet();
+        Runnable listener = unsaturatedListeners.poll();
+        if (listener != null) {
+            listener.run();
+        }
+    }
+}

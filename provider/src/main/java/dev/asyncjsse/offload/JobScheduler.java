@@ -1,0 +1,148 @@
+package dev.asyncjsse.offload;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs handshake jobs with bounded concurrency: virtual threads on JDK 24 and later (where parking
+ * inside Bouncy Castle's {@code synchronized} engine methods no longer pins a carrier thread), and
+ * a pool of platform threads that shrinks when idle before that.
+ *
+ * <p>When all permits are taken, {@link #trySubmit} returns false rather than blocking: the engine
+ * reports {@code EAGAIN} and registers a {@link #whenCapacity} listener.
+ *
+ * <p>Internal: not part of the public API. Thread-safe.
+ */
+public final class JobScheduler {
+
+    private static volatile JobScheduler shared;
+
+    private final Semaphore permits;
+    private final int capacity;
+    private final ThreadFactory virtualFactory;
+    private final ThreadPoolExecutor platformPool;
+    private final Queue<Runnable> capacityListeners = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger active = new AtomicInteger();
+
+    private JobScheduler(int capacity, boolean virtual, long keepAliveMillis) {
+        this.capacity = capacity;
+        this.permits = new Semaphore(capacity);
+        if (virtual) {
+            this.virtualFactory = VirtualThreads.factory("asyncjsse-job-");
+            this.platformPool = null;
+        } else {
+            this.virtualFactory = null;
+            this.platformPool = new ThreadPoolExecutor(0, capacity, keepAliveMillis, TimeUnit.MILLISECONDS,
+                    new SynchronousQueue<>(), new PlatformThreads("asyncjsse-job-"));
+        }
+    }
+
+    /** The scheduler all engines share, configured from {@link OffloadSettings}. */
+    public static JobScheduler shared() {
+        JobScheduler s = shared;
+        if (s == null) {
+            synchronized (JobScheduler.class) {
+                s = shared;
+                if (s == null) {
+                    boolean virtual = OffloadSettings.useVirtualThreads();
+                    s = new JobScheduler(OffloadSettings.maxJobs(virtual), virtual,
+                            OffloadSettings.jobKeepAlive().toMillis());
+                    shared = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** A scheduler with its own limits; for tests and benchmarks that need a small capacity. */
+    public static JobScheduler create(int capacity, boolean virtual, long keepAliveMillis) {
+        return new JobScheduler(capacity, virtual && VirtualThreads.available(), keepAliveMillis);
+    }
+
+    /** Starts {@code job} if a permit is free. */
+    boolean trySubmit(Runnable job) {
+        if (!permits.tryAcquire()) {
+            return false;
+        }
+        active.incrementAndGet();
+        Runnable wrapped = () -> {
+            try {
+                job.run();
+            } finally {
+                release();
+            }
+        };
+        try {
+            if (virtualFactory != null) {
+                virtualFactory.newThread(wrapped).start();
+            } else {
+                platformPool.execute(wrapped);
+            }
+            return true;
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            release();
+            return false;
+        }
+    }
+
+    private void release() {
+        active.decrementAndGet();
+        permits.release();
+        Runnable listener = capacityListeners.poll();
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} once, when a permit is released (or at once if one is free now). It runs
+     * on the releasing job's thread and must not block.
+     */
+    public void whenCapacity(Runnable listener) {
+        capacityListeners.add(listener);
+        if (permits.availablePermits() > 0 && capacityListeners.remove(listener)) {
+            listener.run();
+        }
+    }
+
+    /** Jobs started and not yet finished. */
+    public int activeJobs() {
+        return active.get();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean usesVirtualThreads() {
+        return virtualFactory != null;
+    }
+
+    /** Platform threads the pool currently holds, busy or idle; 0 with virtual threads. */
+    public int poolThreads() {
+        return platformPool == null ? 0 : platformPool.getPoolSize();
+    }
+
+    private static final class PlatformThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger counter = new AtomicInteger();
+
+        PlatformThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.asyncjsse.offload;
+
+import dev.asyncjsse.jca.CryptoProviders;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.spec.AlgorithmParameterSpec;
+import javax.crypto.Cipher;
+import javax.crypto.NoSuchPaddingException;
+
+/**
+ * Performs a private-key operation with the JCA, the way a key offloader would on its own thread.
+ *
+ * <p>The installed providers are tried first, so a key of SunPKCS11 or another installed provider
+ * is used by the provider that owns it. Bouncy Castle's provider, held privately, covers what the
+ * JDK lacks (for example {@code NONEwithRSA} for software keys).
+ *
+ * <p>Internal: not part of the public API. Thread-safe.
+ */
+public final class KeyOperations {
+
+    @FunctionalInterface
+    interface Operation {
+        byte[] run() throws GeneralSecurityException;
+    }
+
+    private KeyOperations() {}
+
+    public static byte[] sign(PrivateKey key, String algorithm, AlgorithmParameterSpec params, byte[] message)
+            throws GeneralSecurityException {
+        Signature signature = initSigner(key, algorithm);
+        if (params != null) {
+            signature.setParameter(params);
+        }
+        signature.update(message);
+        return signature.sign();
+    }
+
+    private static Signature initSigner(PrivateKey key, String algorithm) throws GeneralSecurityException {
+        GeneralSecurityException first;
+        try {
+            Signature signature = Signature.getInstance(algorithm);
+            signature.initSign(key);
+            return signature;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            first = e;
+        }
+        Provider fallback = CryptoProviders.bouncyCastle();
+        try {
+            Signature signature = Signature.getInstance(algorithm, fallback);
+            signature.initSign(key);
+            return signature;
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            first.addSuppressed(e);
+            throw first;
+        }
+    }
+
+    public static byte[] decrypt(PrivateKey key, String transformation, byte[] ciphertext) throws GeneralSecurityException {
+        Cipher cipher;
+        try {
+            cipher = Cipher.getInstance(transformation);
+            cipher.init(Cipher.DECRYPT_MODE, key);
+        } catch (NoSuchAlgorithmException | NoSuchPaddingException | InvalidKeyException e) {
+            try {
+                cipher = Cipher.getInstance(transformation, CryptoProviders.bouncyCastle());
+                cipher.init(Cipher.DECRYPT_MODE, key);
+            } catch (NoSuchAlgorithmException | NoSuchPaddingException | InvalidKeyException e2) {
+                e.addSuppressed(e2);
+                throw e;
+            }
+        }
+        return cipher.doFinal(ciphertext);
+    }
+}
