@@ -2,6 +2,7 @@ package dev.asyncjsse.engine;
 
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.jca.OffloadedPrivateKey;
+import dev.asyncjsse.jca.TlsKeys;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -91,7 +92,7 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return delegate.getCertificateChain(alias);
+        return TlsKeys.forTls(delegate.getCertificateChain(alias));
     }
 
     @Override
@@ -99,7 +100,7 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
         PrivateKey key = delegate.getPrivateKey(alias);
         KeyOffloader offloader = config.offloader();
         if (key == null || offloader == null) {
-            return key;
+            return TlsKeys.forTls(key);
         }
         return new OffloadedPrivateKey(key, offloader);
     }

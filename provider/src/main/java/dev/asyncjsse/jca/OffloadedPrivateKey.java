@@ -24,7 +24,7 @@ public final class OffloadedPrivateKey implements PrivateKey {
     public OffloadedPrivateKey(PrivateKey realKey, KeyOffloader offloader) {
         this.realKey = realKey;
         this.offloader = offloader;
-        this.algorithm = realKey.getAlgorithm();
+        this.algorithm = TlsKeys.tlsAlgorithm(realKey);
     }
 
     /** The application's key, for the offloader only. */

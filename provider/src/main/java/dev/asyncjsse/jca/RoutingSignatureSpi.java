@@ -53,7 +53,7 @@ final class RoutingSignatureSpi extends SignatureSpi {
             offloadedKey = (OffloadedPrivateKey) privateKey;
             message = new ByteArrayOutputStream(128);
         } else {
-            delegate = Primitives.signatureForSign(bcName, privateKey, random, params);
+            delegate = Primitives.signatureForSign(bcName, TlsKeys.unwrap(privateKey), random, params);
         }
     }
 
