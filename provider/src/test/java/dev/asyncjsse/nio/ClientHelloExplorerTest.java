@@ -1,0 +1,199 @@
+package dev.asyncjsse.nio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asyncjsse.nio.ClientHello.Status;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClientHelloExplorerTest {
+
+    static final List<Integer> SUITES = List.of(0x1302, 0x1301, 0x1303, 0xC02C, 0xC02B, 0xCCA9, 0xC030, 0xCCA8,
+            0xC02F, 0x009F, 0xCCAA, 0x00A3, 0x009E, 0x00A2, 0xC024, 0xC028, 0xC023, 0xC027, 0x006B, 0x006A, 0x0067,
+            0x0040, 0xC00A, 0xC014, 0xC009, 0xC013, 0x0039, 0x0038, 0x0033, 0x0032, 0x00FF);
+
+    /**
+     * Explores {@code data[from, to)} inside a larger array so that reading past the limit would hit
+     * other bytes; absolute gets beyond the limit throw, so a read past the data fails the test.
+     * Checks that position and limit did not move.
+     */
+    static ClientHello explore(byte[] data, int from, int to) {
+        byte[] padded = new byte[data.length + 20];
+        Arrays.fill(padded, (byte) 0x16);
+        System.arraycopy(data, 0, padded, 7, data.length);
+        ByteBuffer b = ByteBuffer.wrap(padded);
+        b.limit(7 + to).position(7 + from);
+        ClientHello h = ClientHelloExplorer.explore(b);
+        assertEquals(7 + from, b.position());
+        assertEquals(7 + to, b.limit());
+        return h;
+    }
+
+    static ClientHello explore(byte[] data) {
+        return explore(data, 0, data.length);
+    }
+
+    static void assertRecorded(ClientHello h, int length) {
+        assertEquals(Status.COMPLETE, h.status(), h.message());
+        assertEquals(length, h.length());
+        assertEquals(0x0303, h.recordVersion());
+        assertEquals(0x0303, h.legacyVersion());
+        assertEquals(List.of(0x0304, 0x0303), h.supportedVersions());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), h.offeredProtocols());
+        assertEquals(List.of("a.example"), h.serverNames());
+        assertEquals("a.example", h.serverName());
+        assertEquals(List.of("h2", "http/1.1"), h.applicationProtocols());
+        assertEquals(SUITES, h.cipherSuites());
+    }
+
+    @Test
+    void recordedHelloIsComplete() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        assertEquals(458, hello.length);
+        assertRecorded(explore(hello), 458);
+    }
+
+    @Test
+    void everyPrefixNeedsExactlyTheMissingBytes() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        for (int n = 0; n < hello.length; n++) {
+            ClientHello h = explore(hello, 0, n);
+            assertEquals(Status.NEED_MORE_BYTES, h.status(), "prefix " + n + ": " + h);
+            int expected = n < 5 ? 5 - n : hello.length - n;
+            assertEquals(expected, h.bytesNeeded(), "prefix " + n);
+            assertEquals(0, h.length());
+        }
+    }
+
+    @Test
+    void trailingBytesAreNotPartOfTheHello() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        byte[] withGarbage = Arrays.copyOf(hello, hello.length + 30);
+        byte[] tail = "GET / HTTP/1.1\r\nHost: x\r\n\r\n\0\0\0".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(tail, 0, withGarbage, hello.length, 30);
+        assertRecorded(explore(withGarbage), 458);
+    }
+
+    @Test
+    void helloSplitIntoTwoRecordsAtEverySplitPoint() {
+        byte[] message = ExplorerFixtures.recordedMessage();
+        assertEquals(453, message.length);
+        for (int cut = 1; cut < message.length; cut++) {
+            byte[] two = ExplorerFixtures.records(message, cut);
+            assertRecorded(explore(two), 463);
+        }
+    }
+
+    @Test
+    void everyPrefixOfSplitHellosNeedsMore() {
+        byte[] message = ExplorerFixtures.recordedMessage();
+        for (int cut : new int[] {1, 2, 3, 4, 5, 38, 100, 452}) {
+            byte[] two = ExplorerFixtures.records(message, cut);
+            for (int n = 0; n < two.length; n++) {
+                ClientHello h = explore(two, 0, n);
+                assertEquals(Status.NEED_MORE_BYTES, h.status(), "cut " + cut + " prefix " + n + ": " + h);
+                int expected;
+                if (n < 5) {
+                    expected = 5 - n;
+                } else if (n < 5 + cut) {
+                    expected = 5 + cut - n;
+                } else if (n < 10 + cut) {
+                    expected = 10 + cut - n;
+                } else {
+                    expected = two.length - n;
+                }
+                assertEquals(expected, h.bytesNeeded(), "cut " + cut + " prefix " + n);
+            }
+            assertRecorded(explore(two), two.length);
+        }
+    }
+
+    @Test
+    void helloInOneByteRecords() {
+        byte[] message = ExplorerFixtures.recordedMessage();
+        int[] cuts = new int[message.length - 1];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = i + 1;
+        }
+        byte[] many = ExplorerFixtures.records(message, cuts);
+        assertEquals(453 * 6, many.length);
+        assertRecorded(explore(many), many.length);
+        assertEquals(Status.NEED_MORE_BYTES, explore(many, 0, many.length - 1).status());
+    }
+
+    @Test
+    void notTls() {
+        ClientHello http = explore("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(Status.NOT_TLS, http.status());
+        assertTrue(http.message().contains("0x47"), http.message());
+        assertEquals(Status.NOT_TLS, explore(new byte[] {(byte) 0x80, 0x2e, 0x01, 0x03, 0x01}).status());
+        assertEquals(Status.NOT_TLS, explore(new byte[] {0x16, 0x02}).status());
+        assertEquals(Status.NOT_TLS, explore(new byte[] {0x17}).status());
+        assertEquals(Status.NEED_MORE_BYTES, explore(new byte[] {0x16}).status());
+        assertEquals(Status.NEED_MORE_BYTES, explore(new byte[0]).status());
+        assertEquals(5, explore(new byte[0]).bytesNeeded());
+    }
+
+    static ClientHello malformed(byte[] data, String messagePart) {
+        ClientHello h = explore(data);
+        assertEquals(Status.MALFORMED, h.status(), h.toString());
+        assertTrue(h.message().contains(messagePart), h.message());
+        return h;
+    }
+
+    @Test
+    void malformedRecordLayer() {
+        malformed(new byte[] {0x16, 3, 1, 0, 0}, "empty");
+        malformed(new byte[] {0x16, 3, 1, 0x40, 0x01}, "at most 16384");
+        malformed(new byte[] {0x16, 3, 1, 0, 4, 2, 0, 0, 0}, "not ClientHello");
+        byte[] message = ExplorerFixtures.recordedMessage();
+        byte[] two = ExplorerFixtures.records(message, 100);
+        two[105] = 21; // second record claims to be an alert
+        malformed(two, "content type 21");
+        two[105] = 22;
+        two[106] = 4;
+        malformed(two, "major version 4");
+    }
+
+    @Test
+    void malformedHelloBody() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        byte[] bad = hello.clone();
+        bad[43] = 33; // legacy_session_id length
+        malformed(bad, "legacy_session_id is 33 bytes");
+        bad = hello.clone();
+        bad[77] = 0x3d; // odd cipher_suites length
+        malformed(bad, "cipher_suites length 61");
+        bad = hello.clone();
+        bad[7] = 0; // handshake length 0x0001c1 -> 0x0000c1: record carries more than the hello
+        malformed(bad, "after the ClientHello");
+        bad = hello.clone();
+        bad[8] = (byte) 0xc2; // hello claims one byte more than the record: continues in a record that never is
+        ClientHello h = explore(bad);
+        assertEquals(Status.NEED_MORE_BYTES, h.status());
+        byte[] withAlert = Arrays.copyOf(bad, bad.length + 7);
+        System.arraycopy(new byte[] {21, 3, 3, 0, 2, 2, 40}, 0, withAlert, bad.length, 7);
+        malformed(withAlert, "content type 21");
+        // extensions length off by one
+        int extLenAt = 78 + 62 + 2;
+        bad = hello.clone();
+        bad[extLenAt + 1]++;
+        malformed(bad, "extensions length");
+    }
+
+    @Test
+    void malformedMessagesAreNeverEmpty() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        // flip every byte of the body in turn: the explorer must answer, never throw
+        for (int i = 0; i < hello.length; i++) {
+            byte[] bad = hello.clone();
+            bad[i] ^= (byte) 0xff;
+            ClientHello h = explore(bad);
+            assertTrue(h.message() != null && !h.message().isEmpty(), "byte " + i);
+        }
+    }
+}
