@@ -1,0 +1,70 @@
+package dev.asyncjsse.robustness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.robustness.FuzzDriver.Outcome;
+import dev.asyncjsse.robustness.FuzzDriver.Role;
+import dev.asyncjsse.robustness.FuzzDriver.Scenario;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Minimal reproducers of engine bugs found by the robustness tests, described in
+ * {@code /work/shared-notes/engine-bugs.md}. They fail until the engine is fixed, so they run only with
+ * {@code -Dasyncjsse.knownBugs=true}; whoever fixes a bug removes the gate on its test.
+ */
+@EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true")
+class KnownEngineBugsTest {
+
+    /**
+     * Bug 1: with an offloader, once the parked step has finished, {@code getDelegatedTask()} keeps
+     * returning a (no-op) task until the next wrap/unwrap, so the classic loop
+     * {@code while ((t = e.getDelegatedTask()) != null) t.run();} of a loop that knows nothing of
+     * offload never ends (EnginePair, Netty, Jetty all use that loop).
+     */
+    @Test
+    void delegatedTaskLoopEnds() throws Exception {
+        SSLContext server = Fixtures.asyncServer(Fixtures.latencyOffloader(20), Duration.ofSeconds(2));
+        SSLEngine s = server.createSSLEngine();
+        s.setUseClientMode(false);
+        SSLEngine c = Fixtures.sunClient().createSSLEngine("localhost", 443);
+        c.setUseClientMode(true);
+        ByteBuffer hello = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
+        c.wrap(ByteBuffer.allocate(0), hello);
+        hello.flip();
+        SSLEngineResult r = s.unwrap(hello, ByteBuffer.allocate(s.getSession().getApplicationBufferSize()));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), "expected the ClientHello to park on the 20 ms key operation: " + r);
+        int tasks = 0;
+        Runnable task;
+        while ((task = s.getDelegatedTask()) != null && tasks < 1000) {
+            task.run();
+            tasks++;
+        }
+        assertTrue(tasks <= 2, "getDelegatedTask() returned " + tasks + " tasks and never null");
+        assertNull(s.getDelegatedTask());
+    }
+
+    /**
+     * Bug 2: when the step that completes the handshake runs in a job (an AsyncJSSE TLS 1.2 client with
+     * an offloader receiving the server's Finished), no call ever reports {@code HandshakeStatus.FINISHED}:
+     * {@code acceptStepResult()} moves the state to ESTABLISHED before {@code translate()}, which then
+     * rewrites FINISHED into the inner engine's NOT_HANDSHAKING.
+     */
+    @Test
+    void finishedReportedWhenTheLastStepRunsInAJob() {
+        Scenario sc = new Scenario(Role.CLIENT, "TLSv1.2", true);
+        SSLContext target = Fixtures.asyncClient(Fixtures.latencyOffloader(3));
+        Outcome o = new FuzzDriver(sc, target, Fixtures.sunServer(), null, null, 0).run();
+        assertNull(o.targetError);
+        assertTrue(o.appDataReceived, "the handshake did complete: application data arrived");
+        assertEquals(true, o.targetHandshakeDone, "but no wrap/unwrap result said FINISHED");
+    }
+}
