@@ -91,9 +91,6 @@ final class Loop {
                     progress = true;
                     continue;
                 } else if (hs == HandshakeStatus.NEED_WRAP) {
-                    if (engine.isOutboundDone()) {
-                        return progress;
-                    }
                     r = engine.wrap(ByteBuffer.allocate(0), out);
                 } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
                     if (in.position() == 0 && hs == HandshakeStatus.NEED_UNWRAP || engine.isInboundDone()) {
