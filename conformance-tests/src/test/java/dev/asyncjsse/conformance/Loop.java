@@ -23,6 +23,8 @@ final class Loop {
     int clientFinished;
     int serverFinished;
     SSLException clientError;
+    long clientWrapped;
+    long serverWrapped;
     SSLException serverError;
 
     Loop(SSLEngine client, SSLEngine server) {
@@ -48,6 +50,11 @@ final class Loop {
 
     /** Handshakes without throwing; the errors stay in {@link #clientError}/{@link #serverError}. */
     Loop run() {
+        begin();
+        return pump();
+    }
+
+    private void begin() {
         try {
             client.beginHandshake();
         } catch (SSLException e) {
@@ -58,6 +65,10 @@ final class Loop {
         } catch (SSLException e) {
             serverError = e;
         }
+    }
+
+    /** Moves whatever either side has to send or read, until neither makes progress. */
+    Loop pump() {
         for (int round = 0; round < 100; round++) {
             boolean progress = step(true);
             progress |= step(false);
@@ -125,6 +136,11 @@ final class Loop {
                 }
                 progress = true;
                 continue;
+            }
+            if (isClient) {
+                clientWrapped += r.bytesProduced();
+            } else {
+                serverWrapped += r.bytesProduced();
             }
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                 if (isClient) {
