@@ -1,0 +1,216 @@
+package dev.asyncjsse.bench;
+
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Full TLS handshakes, one client and one server engine in memory on one thread, no resumption.
+ *
+ * <p>The client is always SunJSSE (so only the server differs) with the cipher suite pinned
+ * (TLS_AES_128_GCM_SHA256 for 1.3, ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_SHA256 for 1.2) and X25519 as
+ * the key share ({@code jdk.tls.namedGroups}). Every handshake uses a fresh peer host/port, and each
+ * one is checked to be full: the client's trust manager must have validated the server's chain
+ * again, and the server's session id (when it has one) must be new.
+ *
+ * <p>Primary score: handshake pairs per second (client + server on one thread). Auxiliary counters,
+ * per handshake:
+ * <ul>
+ * <li>{@code serverCpuUs}: server-side CPU. The CPU time of all Java threads during the handshake
+ *     (benchmark thread, offload pool, job threads) minus the time the benchmark thread spent in the
+ *     client engine's calls and in creating the client engine. JIT compiler and GC threads are not
+ *     Java threads and are not counted.
+ * <li>{@code loopCpuUs}: the CPU time the calling thread (an event loop) spent inside the server
+ *     engine's calls: equal to {@code serverCpuUs} for synchronous engines, smaller when the work
+ *     runs on job or offload threads.
+ * <li>{@code processCpuUs}: the whole JVM's CPU time (both sides, JIT and GC included).
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Thread)
+@Fork(value = 1, jvmArgsAppend = {"-Djdk.tls.namedGroups=x25519,secp256r1,secp384r1", "-Xms512m", "-Xmx512m"})
+public class HandshakeBench {
+
+    @Param({"SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_OFFLOAD_INLINE"})
+    public Impl impl;
+
+    @Param({"TLSv1.3", "TLSv1.2"})
+    public String protocol;
+
+    @Param({"EC_P256", "RSA_2048"})
+    public String key;
+
+    private SSLContext serverContext;
+    private SSLContext clientContext;
+    private CountingTrustManager clientTrust;
+    private MemoryPair pair;
+    private String[] suites;
+    private int port;
+    private final Set<String> serverSessionIds = new HashSet<>();
+
+    /** Counters reported per handshake. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        public double serverCpuUs;
+        public double loopCpuUs;
+        public double processCpuUs;
+        long handshakes;
+        long serverNanos;
+        long loopNanos;
+        long processStart;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            handshakes = 0;
+            serverNanos = 0;
+            loopNanos = 0;
+            loopCpuUs = 0;
+            serverCpuUs = 0;
+            processCpuUs = 0;
+            processStart = processCpuNanos();
+        }
+
+        void add(long serverDelta, long loopDelta) {
+            handshakes++;
+            serverNanos += serverDelta;
+            loopNanos += loopDelta;
+            serverCpuUs = serverNanos / 1000.0 / handshakes;
+            loopCpuUs = loopNanos / 1000.0 / handshakes;
+            processCpuUs = (processCpuNanos() - processStart) / 1000.0 / handshakes;
+        }
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+        Impl.pinNamedGroups();
+        var id = Impl.Pki.identity(key);
+        serverContext = impl.context(protocol, id, null);
+        clientTrust = new CountingTrustManager((X509ExtendedTrustManager) Impl.Pki.CA.trustManagers()[0]);
+        clientContext = Impl.SUNJSSE.context("TLS", null, new TrustManager[] {clientTrust});
+        clientContext.getClientSessionContext().setSessionCacheSize(1);
+        if (protocol.equals("TLSv1.3")) {
+            suites = new String[] {"TLS_AES_128_GCM_SHA256"};
+        } else {
+            suites = new String[] {key.startsWith("EC") ? "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" : "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
+        }
+        SSLEngine probe = clientContext.createSSLEngine();
+        pair = new MemoryPair(Math.max(probe.getSession().getPacketBufferSize(), 17 * 1024 + 512), 64 * 1024);
+        // One handshake up front: fails the trial at once if this configuration cannot handshake.
+        handshake(new Cpu());
+    }
+
+    @Benchmark
+    public SSLEngine handshake(Cpu cpu) throws SSLException {
+        port++;
+        long all0 = MemoryPair.allThreadsCpuNanos();
+        long clientBefore = pair.clientCpuNanos;
+        long cc0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
+        SSLEngine client = clientContext.createSSLEngine("peer" + (port >>> 16) + ".bench", port & 0xffff);
+        client.setUseClientMode(true);
+        client.setEnabledProtocols(new String[] {protocol});
+        client.setEnabledCipherSuites(suites);
+        pair.clientCpuNanos += MemoryPair.THREADS.getCurrentThreadCpuTime() - cc0;
+        long before = pair.serverCpuNanos;
+        long c0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
+        SSLEngine server = serverContext.createSSLEngine();
+        server.setUseClientMode(false);
+        server.setEnabledProtocols(new String[] {protocol});
+        pair.serverCpuNanos += MemoryPair.THREADS.getCurrentThreadCpuTime() - c0;
+        long validated = clientTrust.count.get();
+        pair.handshake(client, server);
+        if (clientTrust.count.get() != validated + 1) {
+            throw new IllegalStateException("not a full handshake: the client did not validate the server's chain");
+        }
+        byte[] id = server.getSession().getId();
+        if (id != null && id.length > 0) {
+            if (serverSessionIds.size() > 100_000) {
+                serverSessionIds.clear();
+            }
+            if (!serverSessionIds.add(Base64.getEncoder().encodeToString(id))) {
+                throw new IllegalStateException("server session id reused");
+            }
+        }
+        if (!protocol.equals(server.getSession().getProtocol())) {
+            throw new IllegalStateException("negotiated " + server.getSession().getProtocol());
+        }
+        long all = MemoryPair.allThreadsCpuNanos() - all0;
+        cpu.add(all - (pair.clientCpuNanos - clientBefore), pair.serverCpuNanos - before);
+        return server;
+    }
+
+    /** Delegates to the PKIX trust manager and counts the server chains it validates. */
+    static final class CountingTrustManager extends X509ExtendedTrustManager {
+        final X509ExtendedTrustManager delegate;
+        final AtomicLong count = new AtomicLong();
+
+        CountingTrustManager(X509ExtendedTrustManager delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            count.incrementAndGet();
+            delegate.checkServerTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            count.incrementAndGet();
+            delegate.checkServerTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            count.incrementAndGet();
+            delegate.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
+    }
+}
