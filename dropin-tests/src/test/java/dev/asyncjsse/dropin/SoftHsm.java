@@ -1,0 +1,98 @@
+package dev.asyncjsse.dropin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * A SoftHSM2 token for tests: the configuration file named by {@code SOFTHSM2_CONF} (set by surefire,
+ * so that the library loaded inside the test JVM reads it), a token directory beside it, a token
+ * labelled {@code asyncjsse}, and a SunPKCS11 configuration file for it.
+ */
+final class SoftHsm {
+
+    static final String LABEL = "asyncjsse";
+    static final String PIN = "1234";
+    static final String SO_PIN = "5678";
+
+    /** Where Debian and Ubuntu install the module; others are tried in order. */
+    private static final List<String> LIBRARY_CANDIDATES = List.of(
+            "/usr/lib/softhsm/libsofthsm2.so",
+            "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+            "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+            "/usr/local/lib/softhsm/libsofthsm2.so",
+            "/usr/lib64/pkcs11/libsofthsm2.so",
+            "/usr/lib/x86_64-linux-gnu/pkcs11/libsofthsm2.so");
+
+    final Path dir;
+    final Path softhsmConf;
+    final Path pkcs11Cfg;
+    final String library;
+
+    private SoftHsm(Path dir, Path softhsmConf, Path pkcs11Cfg, String library) {
+        this.dir = dir;
+        this.softhsmConf = softhsmConf;
+        this.pkcs11Cfg = pkcs11Cfg;
+        this.library = library;
+    }
+
+    static String findLibrary() {
+        String env = System.getenv("SOFTHSM2_LIB");
+        if (env != null && Files.isRegularFile(Paths.get(env))) {
+            return env;
+        }
+        for (String c : LIBRARY_CANDIDATES) {
+            if (Files.isRegularFile(Paths.get(c))) {
+                return c;
+            }
+        }
+        throw new AssertionError("libsofthsm2.so not found (apt-get install softhsm2, or set SOFTHSM2_LIB); tried " + LIBRARY_CANDIDATES);
+    }
+
+    /** Creates a fresh token. The directory of {@code SOFTHSM2_CONF} is wiped first. */
+    static SoftHsm create() throws Exception {
+        String confEnv = System.getenv("SOFTHSM2_CONF");
+        if (confEnv == null || confEnv.isEmpty()) {
+            throw new AssertionError("SOFTHSM2_CONF is not set: run this test through Maven (dropin-tests/pom.xml sets it)");
+        }
+        Path conf = Paths.get(confEnv).toAbsolutePath();
+        Path dir = conf.getParent();
+        Support.deleteTree(dir);
+        Path tokens = Files.createDirectories(dir.resolve("tokens"));
+        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        String library = findLibrary();
+        Support.runOk(List.of(Support.which("softhsm2-util"), "--init-token", "--free", "--label", LABEL,
+                "--pin", PIN, "--so-pin", SO_PIN), dir, 60);
+        // slotListIndex 0: the token just initialized is listed first. Private keys the JDK generates are
+        // sensitive and not extractable: they never leave the token.
+        Path cfg = dir.resolve("pkcs11.cfg");
+        Files.writeString(cfg, "name = SoftHSM\n"
+                + "library = " + library + "\n"
+                + "slotListIndex = 0\n"
+                + "attributes(generate, CKO_PRIVATE_KEY, *) = {\n"
+                + "  CKA_SENSITIVE = true\n"
+                + "  CKA_EXTRACTABLE = false\n"
+                + "}\n");
+        return new SoftHsm(dir, conf, cfg, library);
+    }
+
+    /** keytool with the SunPKCS11 provider, against this token. */
+    void keytool(String... args) throws Exception {
+        String keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool").toString();
+        List<String> cmd = new java.util.ArrayList<>(List.of(keytool, "-keystore", "NONE", "-storetype", "PKCS11",
+                "-providerClass", "sun.security.pkcs11.SunPKCS11", "-providerArg", pkcs11Cfg.toString(), "-storepass", PIN));
+        cmd.addAll(List.of(args));
+        Support.runOk(cmd, dir, 120);
+    }
+
+    /** Generates a key pair on the token with a self-signed certificate for localhost. */
+    void generate(String alias, String... keyArgs) throws Exception {
+        String[] base = {"-genkeypair", "-alias", alias, "-dname", "CN=localhost", "-ext", "san=dns:localhost,ip:127.0.0.1",
+                "-validity", "30"};
+        String[] all = new String[base.length + keyArgs.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(keyArgs, 0, all, base.length, keyArgs.length);
+        keytool(all);
+    }
+}
