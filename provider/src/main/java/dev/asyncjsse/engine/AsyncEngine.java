@@ -82,6 +82,9 @@ final class AsyncEngine extends AsyncSSLEngine {
         if (!current.canMoveTo(next)) {
             throw new IllegalStateException("engine state " + current + " cannot move to " + next);
         }
+        if (next.offloadPending()) {
+            pendingTaskHandedOut = false;
+        }
         state = next;
     }
 
@@ -113,7 +116,16 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     @Override
     public boolean isOffloadPending() {
-        return state.offloadPending();
+        switch (state) {
+            case STEP_PENDING:
+                HandshakeJob j = job;
+                return j != null && !j.isDone();
+            case CAPACITY_WAIT:
+                CompletableFuture<Void> ready = capacityReady;
+                return ready == null || !ready.isDone();
+            default:
+                return false;
+        }
     }
 
     private void fireCallback() {
@@ -628,9 +640,20 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     // ---------------------------------------------------------------- tasks
 
+    /** Whether the waiting task of the current pending episode was handed out already. */
+    private volatile boolean pendingTaskHandedOut;
+
     @Override
     public Runnable getDelegatedTask() {
         EngineState s = state;
+        if (s.offloadPending()) {
+            // One task per pending episode, as SSLEngine's contract expects: a loop that drains
+            // tasks until null must terminate.
+            if (pendingTaskHandedOut) {
+                return null;
+            }
+            pendingTaskHandedOut = true;
+        }
         if (s == EngineState.STEP_PENDING) {
             HandshakeJob pending = job;
             if (pending != null) {
@@ -670,8 +693,16 @@ final class AsyncEngine extends AsyncSSLEngine {
                 if (j != null && j.isJobThread(Thread.currentThread())) {
                     return inner.getHandshakeStatus();
                 }
+                if (j != null && j.isDone()) {
+                    return stepDoneStatus();
+                }
                 return HandshakeStatus.NEED_TASK;
             case CAPACITY_WAIT:
+                CompletableFuture<Void> ready = capacityReady;
+                if (ready != null && ready.isDone()) {
+                    // A retry can succeed: the input the step did not take is still the caller's.
+                    return HandshakeStatus.NEED_UNWRAP;
+                }
                 return HandshakeStatus.NEED_TASK;
             case STEP_DONE:
                 return stepDoneStatus();
@@ -683,6 +714,9 @@ final class AsyncEngine extends AsyncSSLEngine {
     private HandshakeStatus stepDoneStatus() {
         lock.lock();
         try {
+            if (state == EngineState.STEP_PENDING && job != null && job.isDone()) {
+                finishStep();
+            }
             if (state != EngineState.STEP_DONE) {
                 return getHandshakeStatus();
             }
