@@ -61,7 +61,20 @@ class KnownEngineBugsTest {
     @Test
     void finishedReportedWhenTheLastStepRunsInAJob() {
         Scenario sc = new Scenario(Role.CLIENT, "TLSv1.2", true);
-        SSLContext target = Fixtures.asyncClient(Fixtures.latencyOffloader(3));
+        // A generous wait budget makes the step settle inside the unwrap (runStep's path) every time;
+        // with the default 1 ms budget the outcome depends on timing.
+        String old = System.getProperty("dev.asyncjsse.waitBudget");
+        SSLContext target;
+        try {
+            System.setProperty("dev.asyncjsse.waitBudget", "2000000"); // microseconds
+            target = Fixtures.asyncClient(dev.asyncjsse.KeyOffloaders.executor(Fixtures.OFFLOAD_POOL));
+        } finally {
+            if (old == null) {
+                System.clearProperty("dev.asyncjsse.waitBudget");
+            } else {
+                System.setProperty("dev.asyncjsse.waitBudget", old);
+            }
+        }
         Outcome o = new FuzzDriver(sc, target, Fixtures.sunServer(), null, null, 0).run();
         assertNull(o.targetError);
         assertTrue(o.appDataReceived, "the handshake did complete: application data arrived");
