@@ -281,6 +281,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                 boolean finished = stepResult.getHandshakeStatus() == HandshakeStatus.FINISHED;
                 acceptStepResult();
                 if (finished) {
+                    moveTo(EngineState.ESTABLISHED);
                     return new SSLEngineResult(Status.OK, HandshakeStatus.FINISHED, 0, 0);
                 }
             }
@@ -402,7 +403,10 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
         int type = TlsRecords.contentType(input);
         if (type == TlsRecords.HANDSHAKE) {
-            return true;
+            // After the peer's ChangeCipherSpec, a TLS 1.2 handshake record is its Finished: no key
+            // operation. (In TLS 1.3 a ChangeCipherSpec is only for middleboxes, and a second
+            // ClientHello after a HelloRetryRequest may still follow.)
+            return !(peerSentChangeCipherSpec && "TLSv1.2".equals(handshakeProtocol()));
         }
         if (type == TlsRecords.APPLICATION_DATA) {
             // TLS 1.3 hides the handshake in application_data records. A client may have to sign (client
@@ -410,6 +414,11 @@ final class AsyncEngine extends AsyncSSLEngine {
             return inner.getUseClientMode() || inner.getNeedClientAuth() || inner.getWantClientAuth();
         }
         return false;
+    }
+
+    private String handshakeProtocol() {
+        SSLSession session = inner.getHandshakeSession();
+        return session != null ? session.getProtocol() : null;
     }
 
     private SSLEngineResult runStep(ByteBuffer src, ByteBuffer input, ByteBuffer[] dsts, int offset, int length,
@@ -524,10 +533,13 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
     }
 
+    /**
+     * Leaves STEP_DONE for HANDSHAKING; a FINISHED step result then moves the engine to ESTABLISHED in
+     * {@link #translate}, which reports FINISHED exactly once.
+     */
     private void acceptStepResult() {
-        HandshakeStatus hs = stepResult.getHandshakeStatus();
         stepResult = null;
-        moveTo(hs == HandshakeStatus.FINISHED ? EngineState.ESTABLISHED : EngineState.HANDSHAKING);
+        moveTo(EngineState.HANDSHAKING);
     }
 
     private int drainStepOut(ByteBuffer[] dsts, int offset, int length) {
@@ -799,7 +811,11 @@ final class AsyncEngine extends AsyncSSLEngine {
             if (failed) {
                 moveTo(EngineState.FAILED);
             } else {
+                boolean finished = stepResult != null && stepResult.getHandshakeStatus() == HandshakeStatus.FINISHED;
                 acceptStepResult();
+                if (finished) {
+                    moveTo(EngineState.ESTABLISHED);
+                }
             }
         }
         if (state == EngineState.CAPACITY_WAIT) {

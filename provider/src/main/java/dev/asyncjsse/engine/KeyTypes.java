@@ -34,6 +34,7 @@ final class KeyTypes {
             case "ECDH_ECDSA":
                 result.add("EC");
                 break;
+            case "KE:RSA": // Bouncy Castle's key type for TLS 1.2 RSA key exchange
             case "ECDHE_RSA":
             case "DHE_RSA":
             case "ECDH_RSA":

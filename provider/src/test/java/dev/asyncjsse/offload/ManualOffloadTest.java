@@ -47,7 +47,7 @@ class ManualOffloadTest {
         SSLContext serverCtx = OffloadTestSupport.asyncContext(TestPki.keyManagers(id), null, offloader);
         boolean rsaKeyExchange = onlySuite != null;
         SSLContext clientCtx = rsaKeyExchange
-                ? OffloadTestSupport.bcContext(null, PKI.trustManagers())
+                ? OffloadTestSupport.bcContext(null)
                 : OffloadTestSupport.sunContext(null, PKI.trustManagers());
         AsyncSSLEngine server = (AsyncSSLEngine) OffloadTestSupport.server(serverCtx);
         SSLEngine client = OffloadTestSupport.client(clientCtx, protocol);

@@ -38,9 +38,15 @@ final class OffloadTestSupport {
     }
 
     /** A plain BCJSSE context (SunJSSE disables TLS_RSA_* key exchange by default on JDK 17 and 25). */
-    static SSLContext bcContext(KeyManager[] km, TrustManager[] tm) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS", new BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()));
-        ctx.init(km, tm, null);
+    static SSLContext bcContext(KeyManager[] km) throws Exception {
+        Provider bc = new BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        java.security.KeyStore ts = java.security.KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", PKI.caCertificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX", bc);
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS", bc);
+        ctx.init(km, tmf.getTrustManagers(), null);
         return ctx;
     }
 
