@@ -106,6 +106,35 @@ class HandshakeInteropTest {
         assertArrayEquals(data, loop.send(false, data));
     }
 
+    /** Every suite SunJSSE enables by default for TLS 1.3 and ECDHE-ECDSA/RSA in TLS 1.2, ChaCha20 included. */
+    @ParameterizedTest(name = "{0} async server={1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "TLS_AES_128_GCM_SHA256,true", "TLS_AES_256_GCM_SHA384,true", "TLS_CHACHA20_POLY1305_SHA256,true",
+        "TLS_AES_128_GCM_SHA256,false", "TLS_AES_256_GCM_SHA384,false", "TLS_CHACHA20_POLY1305_SHA256,false",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,true", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,true",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,true", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,false",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,true", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,false",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,false", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256,true"})
+    void eachSuiteAgainstSunJsse(String suite, boolean asyncIsServer) throws Exception {
+        TestPki.Identity id = id(suite.contains("_RSA_") ? KeyKind.RSA_2048 : KeyKind.EC_P256);
+        Stack serverStack = asyncIsServer ? Stack.ASYNC : Stack.SUN;
+        SSLContext serverCtx = Tls.context(serverStack, Tls.keyManagers(serverStack, id), null);
+        SSLContext clientCtx = Tls.context(asyncIsServer ? Stack.SUN : Stack.ASYNC, null, PKI.trustManagers());
+        SSLEngine s = Tls.server(serverCtx);
+        SSLEngine c = Tls.client(clientCtx);
+        Tls.assertAsync(asyncIsServer ? s : c);
+        c.setEnabledCipherSuites(new String[] {suite});
+        // a TLS 1.2 suite alone: pin TLS 1.2 (see SunJsseParityContractTest.onlyTls12SuitesEnabled)
+        c.setEnabledProtocols(new String[] {suite.startsWith("TLS_ECDHE") ? "TLSv1.2" : "TLSv1.3"});
+        Loop loop = new Loop(c, s).handshake();
+        assertEquals(suite, s.getSession().getCipherSuite());
+        assertEquals(suite, c.getSession().getCipherSuite());
+        byte[] data = new byte[40_000];
+        new java.util.Random(1).nextBytes(data);
+        assertArrayEquals(data, loop.send(true, data));
+        assertArrayEquals(data, loop.send(false, data));
+    }
+
     static Stream<Arguments> keyManagerAlgorithms() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (String algorithm : new String[] {"PKIX", "SunX509", "NewSunX509"}) {
