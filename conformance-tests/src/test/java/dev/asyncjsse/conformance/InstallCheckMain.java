@@ -40,6 +40,14 @@ public final class InstallCheckMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("preferred")) {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            check(tls.getProvider().getName().equals("AsyncJSSE"), "SSLContext.getInstance(TLS) from " + tls.getProvider().getName());
+            tls.init(null, null, null);
+            check(tls.createSSLEngine() instanceof dev.asyncjsse.AsyncSSLEngine, "engine class " + tls.createSSLEngine().getClass());
+            System.out.println("OK preferred TLS from AsyncJSSE, Default from " + SSLContext.getDefault().getProvider().getName());
+            System.exit(0);
+        }
         check(Security.getProviders()[0].getName().equals("AsyncJSSE"),
                 "first provider is " + Security.getProviders()[0].getName());
         SSLContext dflt = SSLContext.getDefault();
@@ -91,6 +99,23 @@ public final class InstallCheckMain {
                 urlBody = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             check(urlBody.equals("hello from AsyncJSSE"), "HttpsURLConnection body " + urlBody);
+            // the Default context also takes its key from javax.net.ssl.keyStore
+            HttpsServer dserver = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            dserver.setHttpsConfigurator(new HttpsConfigurator(SSLContext.getDefault()));
+            dserver.createContext("/hello", exchange -> {
+                byte[] body = "default context".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            dserver.start();
+            try {
+                URI d = URI.create("https://localhost:" + dserver.getAddress().getPort() + "/hello");
+                HttpResponse<String> dr = client.send(HttpRequest.newBuilder(d).build(), HttpResponse.BodyHandlers.ofString());
+                check(dr.body().equals("default context"), "default-context server body " + dr.body());
+            } finally {
+                dserver.stop(0);
+            }
             System.out.println("OK HttpClient " + clientProtocol + " server " + serverProtocol.get());
         } finally {
             server.stop(0);

@@ -63,12 +63,43 @@ class JavaSecurityInstallTest {
         List<String> cmd = new ArrayList<>(List.of(
                 javaHome.resolve("bin/java").toString(),
                 "-Djava.security.properties=" + securityFile,
+                "-Djavax.net.ssl.keyStore=" + keyStore,
+                "-Djavax.net.ssl.keyStorePassword=" + new String(TestPki.PASSWORD),
+                "-Djavax.net.ssl.keyStoreType=PKCS12",
                 "-Djavax.net.ssl.trustStore=" + trustStore,
                 "-Djavax.net.ssl.trustStorePassword=" + new String(TestPki.PASSWORD),
                 "-Djavax.net.ssl.trustStoreType=PKCS12",
                 "-cp", System.getProperty("java.class.path"),
                 InstallCheckMain.class.getName(),
                 keyStore.toString(), new String(TestPki.PASSWORD)));
+        String text = runChild(cmd);
+        assertTrue(text.contains("OK HttpClient TLSv1.3 server TLSv1.3"), text);
+    }
+
+    /**
+     * The narrow install: AsyncJSSE appended to the provider list and preferred for SSLContext.TLS.
+     * (The preferred line alone is not enough: the JDK then fails SSLContext.getInstance("TLS") with a
+     * NullPointerException, because a preferred provider must also be installed.)
+     */
+    @Test
+    void preferredForTlsOnly() throws Exception {
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        String master = Files.readString(javaHome.resolve("conf/security/java.security"), StandardCharsets.ISO_8859_1);
+        Matcher m = Pattern.compile("(?m)^\\s*security\\.provider\\.(\\d+)\\s*=").matcher(master);
+        int last = 0;
+        while (m.find()) {
+            last = Math.max(last, Integer.parseInt(m.group(1)));
+        }
+        Path securityFile = dir.resolve("preferred.java.security");
+        Files.writeString(securityFile, "security.provider." + (last + 1) + "=AsyncJSSE\n"
+                + "jdk.security.provider.preferred=SSLContext.TLS:AsyncJSSE\n", StandardCharsets.ISO_8859_1);
+        String text = runChild(List.of(javaHome.resolve("bin/java").toString(),
+                "-Djava.security.properties=" + securityFile, "-cp", System.getProperty("java.class.path"),
+                InstallCheckMain.class.getName(), "preferred"));
+        assertTrue(text.contains("OK preferred"), text);
+    }
+
+    private static String runChild(List<String> cmd) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] output;
         boolean exited = p.waitFor(90, TimeUnit.SECONDS);
@@ -79,6 +110,6 @@ class JavaSecurityInstallTest {
         String text = new String(output, StandardCharsets.UTF_8);
         assertTrue(exited, "child JVM timed out: " + text);
         assertEquals(0, p.exitValue(), "child JVM output:\n" + text);
-        assertTrue(text.contains("OK HttpClient TLSv1.3 server TLSv1.3"), text);
+        return text;
     }
 }
