@@ -49,6 +49,16 @@ final class Support {
         return dir.toAbsolutePath();
     }
 
+    /** A directory under target/dropin that is not wiped. */
+    static Path workDirKeep(String name) {
+        Path dir = Paths.get(System.getProperty("dropin.target", "target")).resolve("dropin").resolve(name);
+        try {
+            return Files.createDirectories(dir).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
