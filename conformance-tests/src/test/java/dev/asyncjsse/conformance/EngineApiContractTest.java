@@ -198,6 +198,19 @@ class EngineApiContractTest {
         return loop;
     }
 
+    /** Without a KeyOffloader the engine is a plain synchronous engine: status UNSUPPORTED, nothing pending, no tasks. */
+    @ParameterizedTest(name = "async server={0} {1}")
+    @CsvSource({"true,TLSv1.3", "true,TLSv1.2", "false,TLSv1.3", "false,TLSv1.2"})
+    void synchronousWithoutOffloader(boolean asyncIsServer, String protocol) throws Exception {
+        Loop loop = RecordTest.connected(asyncIsServer, protocol);
+        dev.asyncjsse.AsyncSSLEngine async = (dev.asyncjsse.AsyncSSLEngine) (asyncIsServer ? loop.server : loop.client);
+        assertEquals(dev.asyncjsse.AsyncStatus.UNSUPPORTED, async.getAsyncStatus());
+        assertEquals(false, async.isOffloadPending());
+        assertEquals(null, async.getDelegatedTask());
+        SSLEngineResult r = async.wrap(ByteBuffer.wrap(new byte[5]), ByteBuffer.allocate(1 << 15));
+        assertEquals(false, dev.asyncjsse.AsyncSSLEngine.isOffloadPending(r));
+    }
+
     // ---- modes ----
 
     @Test
