@@ -3,11 +3,13 @@ package dev.asyncjsse.nio;
 import dev.asyncjsse.AsyncSSLEngine;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -95,6 +97,9 @@ public final class TlsChannel implements ByteChannel {
     private boolean inboundDone;
     private boolean closeNotifyReceived;
     private boolean outboundShut;
+
+    private final Object wakeupMonitor = new Object();
+    private volatile long wakeups;
 
     private ByteBuffer inEnc;   // fill mode
     private ByteBuffer inPlain; // fill mode
@@ -266,20 +271,32 @@ public final class TlsChannel implements ByteChannel {
      * @throws IOException on socket errors
      */
     public void handshake() throws IOException {
-        if (handshakeDone) {
-            return;
-        }
-        readLock.lock();
-        try {
-            writeLock.lock();
+        // A reader that finished the handshake may hold the read lock for a long blocking read
+        // right after it, so wait for the lock only while the handshake is still not done.
+        while (!handshakeDone) {
+            boolean locked;
             try {
-                checkOpen();
-                doHandshake();
-            } finally {
-                writeLock.unlock();
+                locked = readLock.tryLock(10, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the handshake");
             }
-        } finally {
-            readLock.unlock();
+            if (!locked) {
+                continue;
+            }
+            try {
+                writeLock.lock();
+                try {
+                    checkOpen();
+                    if (!handshakeDone) {
+                        doHandshake();
+                    }
+                } finally {
+                    writeLock.unlock();
+                }
+            } finally {
+                readLock.unlock();
+            }
         }
     }
 
@@ -380,6 +397,10 @@ public final class TlsChannel implements ByteChannel {
         }
         if (e instanceof AsyncSSLEngine) {
             ((AsyncSSLEngine) e).setOffloadCallback((eng, arg) -> {
+                synchronized (wakeupMonitor) {
+                    wakeups++;
+                    wakeupMonitor.notifyAll();
+                }
                 Consumer<TlsChannel> w = offloadWakeup;
                 if (w != null && open) {
                     w.accept(this);
@@ -448,14 +469,33 @@ public final class TlsChannel implements ByteChannel {
     /** NEED_TASK: an offload pending step, or ordinary delegated tasks (SunJSSE engines). */
     private void runTasks() throws IOException {
         SSLEngine e = engine;
-        if (e instanceof AsyncSSLEngine && ((AsyncSSLEngine) e).isOffloadPending()) {
-            if (!socket.isBlocking()) {
-                throw new OffloadPendingException();
-            }
+        boolean async = e instanceof AsyncSSLEngine;
+        if (async && ((AsyncSSLEngine) e).isOffloadPending() && !socket.isBlocking()) {
+            throw new OffloadPendingException();
         }
+        long seen = wakeups;
+        boolean ran = false;
         Runnable task;
         while ((task = e.getDelegatedTask()) != null) {
             task.run();
+            ran = true;
+        }
+        if (!ran && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+            // No task to run, yet the engine still waits: its step is parked and the only wake-up
+            // is the offload callback.
+            if (!socket.isBlocking()) {
+                throw new OffloadPendingException();
+            }
+            synchronized (wakeupMonitor) {
+                if (wakeups == seen && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    try {
+                        wakeupMonitor.wait(10);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for an offloaded key operation");
+                    }
+                }
+            }
         }
     }
 
@@ -510,6 +550,8 @@ public final class TlsChannel implements ByteChannel {
                     case CLOSED:
                         inboundDone = true;
                         closeNotifyReceived = true;
+                        // engines that answer close_notify with their own (BCJSSE) want to wrap it now
+                        postHandshake(engine.getHandshakeStatus());
                         break;
                     default:
                         postHandshake(r.getHandshakeStatus());
@@ -527,9 +569,12 @@ public final class TlsChannel implements ByteChannel {
             runTasks();
         } else if (hs == HandshakeStatus.NEED_WRAP && writeLock.tryLock()) {
             try {
-                while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !outboundShut) {
+                for (int i = 0; i < 8 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && outEnc.remaining() > 0; i++) {
                     SSLEngineResult r = engine.wrap(EMPTY, outEnc);
-                    if (r.getStatus() != SSLEngineResult.Status.OK) {
+                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                        outboundShut = true;
+                    }
+                    if (r.bytesProduced() == 0 || r.getStatus() != SSLEngineResult.Status.OK) {
                         break;
                     }
                 }

@@ -1,0 +1,358 @@
+package dev.asyncjsse.nio;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(60)
+class TlsChannelNonBlockingTest {
+
+    /** An echo server on one selector thread, built on non-blocking TlsChannels. */
+    static final class EchoServer implements AutoCloseable {
+        final Selector selector = Selector.open();
+        final ServerSocketChannel listener = ServerSocketChannel.open();
+        final Queue<Conn> woken = new ConcurrentLinkedQueue<>();
+        final AtomicInteger offloadPending = new AtomicInteger();
+        final AtomicInteger wakeups = new AtomicInteger();
+        final List<Throwable> errors = new ArrayList<>();
+        final Thread thread;
+        final SSLContext context;
+        volatile boolean running = true;
+
+        final class Conn {
+            TlsChannel ch;
+            SelectionKey key;
+            final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            boolean eof;
+
+            void drive() {
+                try {
+                    while (true) {
+                        if (buf.position() > 0 || ch.hasPendingOutput()) {
+                            buf.flip();
+                            try {
+                                ch.write(buf);
+                            } finally {
+                                buf.compact();
+                            }
+                        }
+                        if (eof) {
+                            ch.close();
+                            return;
+                        }
+                        if (ch.read(buf) < 0) {
+                            eof = true;
+                        }
+                    }
+                } catch (NeedsReadException e) {
+                    key.interestOps(SelectionKey.OP_READ);
+                } catch (NeedsWriteException e) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                } catch (OffloadPendingException e) {
+                    offloadPending.incrementAndGet();
+                    key.interestOps(0);
+                } catch (IOException | RuntimeException e) {
+                    synchronized (errors) {
+                        errors.add(e);
+                    }
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }
+        }
+
+        EchoServer(SSLContext context) throws IOException {
+            this.context = context;
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            listener.configureBlocking(false);
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+            thread = new Thread(this::loop, "echo-selector");
+            thread.start();
+        }
+
+        InetSocketAddress address() throws IOException {
+            return (InetSocketAddress) listener.getLocalAddress();
+        }
+
+        void loop() {
+            try {
+                while (running) {
+                    selector.select(100);
+                    Conn c;
+                    while ((c = woken.poll()) != null) {
+                        if (c.ch.isOpen()) {
+                            c.drive();
+                        }
+                    }
+                    for (SelectionKey k : selector.selectedKeys()) {
+                        if (!k.isValid()) {
+                            continue;
+                        }
+                        if (k.isAcceptable()) {
+                            SocketChannel sc = listener.accept();
+                            if (sc == null) {
+                                continue;
+                            }
+                            sc.configureBlocking(false);
+                            Conn conn = new Conn();
+                            conn.ch = TlsChannel.server(sc, context).offloadWakeup(ch -> {
+                                wakeups.incrementAndGet();
+                                woken.add(conn);
+                                selector.wakeup();
+                            }).build();
+                            conn.key = sc.register(selector, SelectionKey.OP_READ, conn);
+                            conn.drive();
+                        } else {
+                            ((Conn) k.attachment()).drive();
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                synchronized (errors) {
+                    errors.add(e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            running = false;
+            selector.wakeup();
+            thread.join(5000);
+            for (SelectionKey k : selector.keys()) {
+                k.channel().close();
+            }
+            selector.close();
+        }
+    }
+
+    /** Sends {@code total} random bytes through the echo server and checks what comes back by digest. */
+    static void echo(InetSocketAddress address, String protocol, int total) throws Exception {
+        SocketChannel sc = SocketChannel.open(address);
+        try (TlsChannel client = TlsChannel.client(sc, Fixtures.clientEngine(Fixtures.sunClient(), "localhost", protocol)).build()) {
+            CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
+                try {
+                    MessageDigest md = MessageDigest.getInstance("SHA-256");
+                    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                    long n = 0;
+                    int r;
+                    while ((r = client.read(buf)) >= 0) {
+                        buf.flip();
+                        md.update(buf);
+                        buf.clear();
+                        n += r;
+                    }
+                    assertEquals(total, n);
+                    return md.digest();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            Random random = new Random(7);
+            byte[] chunk = new byte[Math.min(total, 1 << 20)];
+            for (int sent = 0; sent < total; sent += chunk.length) {
+                random.nextBytes(chunk);
+                md.update(chunk);
+                ByteBuffer b = ByteBuffer.wrap(chunk);
+                while (b.hasRemaining()) {
+                    client.write(b);
+                }
+            }
+            client.shutdownOutput();
+            assertArrayEquals(md.digest(), back.get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} latency={1} clients={2} bytes={3}")
+    @CsvSource({"TLSv1.3,-1,4,100000", "TLSv1.3,0,4,100000", "TLSv1.3,20,8,100000", "TLSv1.2,20,8,100000",
+            "TLSv1.3,5,1,67108864"})
+    void echoServerOnOneSelectorThread(String protocol, int latency, int clients, int bytes) throws Exception {
+        try (EchoServer server = new EchoServer(Fixtures.server(Fixtures.LOCALHOST, latency))) {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                all.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        echo(server.address(), protocol, bytes);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<Void> f : all) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            synchronized (server.errors) {
+                assertTrue(server.errors.isEmpty(), server.errors.toString());
+            }
+            if (latency >= 20) {
+                assertTrue(server.offloadPending.get() > 0, "pending seen " + server.offloadPending);
+                assertTrue(server.wakeups.get() > 0, "wake-ups " + server.wakeups);
+            }
+            if (latency < 0) {
+                assertEquals(0, server.offloadPending.get());
+            }
+        }
+    }
+
+    /** Drives {@code op} on a non-blocking channel, waiting for what each WouldBlockException names. */
+    interface Op {
+        void run() throws IOException;
+    }
+
+    static void drive(TlsChannel ch, Semaphore wakeup, Op op, List<String> waits) throws Exception {
+        try (Selector sel = Selector.open()) {
+            SelectionKey key = ch.socket().register(sel, 0);
+            while (true) {
+                try {
+                    op.run();
+                    return;
+                } catch (NeedsReadException e) {
+                    waits.add("read");
+                    key.interestOps(SelectionKey.OP_READ);
+                    sel.select(5000);
+                } catch (NeedsWriteException e) {
+                    waits.add("write");
+                    key.interestOps(SelectionKey.OP_WRITE);
+                    sel.select(5000);
+                } catch (OffloadPendingException e) {
+                    waits.add("offload");
+                    assertTrue(wakeup.tryAcquire(10, TimeUnit.SECONDS), "no offload wake-up");
+                }
+                sel.selectedKeys().clear();
+            }
+        }
+    }
+
+    @Test
+    void nonBlockingServerReportsEachWait() throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        pair[1].configureBlocking(false);
+        Semaphore wakeup = new Semaphore(0);
+        try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build();
+             TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, 50))
+                     .offloadWakeup(ch -> wakeup.release()).build()) {
+            assertThrows(NeedsReadException.class, server::handshake);
+            CompletableFuture<byte[]> c = CompletableFuture.supplyAsync(() -> {
+                try {
+                    client.write(ByteBuffer.wrap(new byte[] {42}));
+                    return TlsChannelBlockingTest.readFully(client, 1);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            List<String> waits = new ArrayList<>();
+            drive(server, wakeup, server::handshake, waits);
+            assertTrue(waits.contains("offload"), waits.toString());
+            assertEquals("read", waits.get(0));
+            ByteBuffer one = ByteBuffer.allocate(1);
+            drive(server, wakeup, () -> {
+                if (server.read(one) <= 0 && one.position() == 0) {
+                    throw new NeedsReadException();
+                }
+            }, waits);
+            assertEquals(42, one.get(0));
+            drive(server, wakeup, () -> server.write(ByteBuffer.wrap(new byte[] {43})), waits);
+            assertArrayEquals(new byte[] {43}, c.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void nonBlockingClientAgainstBlockingServer() throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        pair[0].configureBlocking(false);
+        Semaphore wakeup = new Semaphore(0);
+        try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.asyncClient(), "localhost"))
+                .offloadWakeup(ch -> wakeup.release()).build();
+             TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, 10)).build()) {
+            CompletableFuture<Void> s = CompletableFuture.runAsync(() -> {
+                try {
+                    byte[] got = TlsChannelBlockingTest.readFully(server, 3);
+                    TlsChannelBlockingTest.writeFully(server, got);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            List<String> waits = new ArrayList<>();
+            drive(client, wakeup, client::handshake, waits);
+            assertTrue(waits.contains("read"), waits.toString());
+            ByteBuffer out = ByteBuffer.wrap(new byte[] {1, 2, 3});
+            drive(client, wakeup, () -> client.write(out), waits);
+            ByteBuffer in = ByteBuffer.allocate(3);
+            drive(client, wakeup, () -> {
+                while (in.hasRemaining()) {
+                    if (client.read(in) < 0) {
+                        throw new IOException("EOF");
+                    }
+                }
+            }, waits);
+            assertArrayEquals(new byte[] {1, 2, 3}, in.array());
+            s.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void closeWhileOffloadPendingCancelsAndNeverWakesUp() throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        pair[1].configureBlocking(false);
+        AtomicInteger wakeups = new AtomicInteger();
+        try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build()) {
+            TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, 300))
+                    .offloadWakeup(ch -> wakeups.incrementAndGet()).build();
+            CompletableFuture<Void> c = CompletableFuture.runAsync(() -> {
+                try {
+                    client.handshake();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            boolean pending = false;
+            while (!pending && System.nanoTime() < deadline) {
+                try {
+                    server.handshake();
+                } catch (NeedsReadException e) {
+                    Thread.sleep(2);
+                } catch (OffloadPendingException e) {
+                    pending = true;
+                }
+            }
+            assertTrue(pending);
+            server.close();
+            assertFalse(server.isOpen());
+            Thread.sleep(500);
+            assertEquals(0, wakeups.get());
+            assertThrows(Exception.class, () -> c.get(10, TimeUnit.SECONDS));
+        }
+    }
+}
