@@ -151,7 +151,7 @@ class ConcurrencyStressTest {
             ByteBuffer hello = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
             c.wrap(ByteBuffer.allocate(0), hello);
             hello.flip();
-            int delayMicros = random.nextInt(10_000);
+            int delayMicros = random.nextInt(30_000);
             CountDownLatch go = new CountDownLatch(1);
             Future<?> close = closer.submit(() -> {
                 go.await();
