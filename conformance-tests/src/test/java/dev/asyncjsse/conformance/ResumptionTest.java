@@ -38,6 +38,14 @@ class ResumptionTest {
         byte[] hi = "again".getBytes();
         assertArrayEquals(hi, second.send(true, hi));
 
+        // an invalidated session is not resumed
+        second.client.getSession().invalidate();
+        assertFalse(second.client.getSession().isValid());
+        Loop third = pair(s, c);
+        third.handshake();
+        assertFalse(Arrays.equals(id, third.client.getSession().getId()), "invalidated session resumed");
+        assertTrue(third.serverWrapped > second.serverWrapped * 2, "full handshake after invalidate");
+
         // a different peer port is a different cache entry: full handshake
         Loop other = new Loop(engine(c, true, 444), engine(s, false, 444));
         other.client.setEnabledProtocols(new String[] {"TLSv1.2"});

@@ -21,6 +21,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -265,6 +266,30 @@ class SunJsseParityContractTest {
         Loop loop = new Loop(c, s).handshake();
         assertEquals("TLSv1.2", loop.client.getSession().getProtocol());
         assertEquals(suite, loop.client.getSession().getCipherSuite());
+    }
+
+    /**
+     * The ALPN selector takes precedence over SSLParameters.setApplicationProtocols (SunJSSE), and an
+     * empty string from it means "no ALPN" rather than a failure.
+     */
+    @ParameterizedTest(name = "{0} selector returns \"{1}\"")
+    @CsvSource(value = {"SUN,b,b", "ASYNC,b,b", "SUN,'',''", "ASYNC,'',''"}, emptyValue = "")
+    void alpnSelectorAndParameters(Stack stack, String chosen, String expected) throws Exception {
+        SSLEngine s = Tls.server(Tls.context(stack, TestPki.keyManagers(RecordTest.SERVER), null));
+        SSLParameters sp = s.getSSLParameters();
+        sp.setApplicationProtocols(new String[] {"a"});
+        s.setSSLParameters(sp);
+        s.setHandshakeApplicationProtocolSelector((engine, offered) -> {
+            assertSame(s, engine, "selector gets the engine itself");
+            return chosen;
+        });
+        SSLEngine c = Tls.client(Tls.context(Stack.SUN, null, RecordTest.PKI.trustManagers()));
+        SSLParameters cp = c.getSSLParameters();
+        cp.setApplicationProtocols(new String[] {"a", "b"});
+        c.setSSLParameters(cp);
+        new Loop(c, s).handshake();
+        assertEquals(expected, s.getApplicationProtocol());
+        assertEquals(expected, c.getApplicationProtocol());
     }
 
     /** Against SunJSSE's own defaults: AsyncJSSE enables TLS 1.3 and 1.2, nothing older, by default. */
