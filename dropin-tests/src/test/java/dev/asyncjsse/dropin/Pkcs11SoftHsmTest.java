@@ -30,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -98,6 +99,26 @@ class Pkcs11SoftHsmTest {
 
     static X509Certificate cert(String alias) throws Exception {
         return (X509Certificate) tokenStore.getCertificate(alias);
+    }
+
+    @Test
+    void tokenKeysAreSensitive() throws Exception {
+        // opensc's pkcs11-tool, a second PKCS#11 client, reads the key attributes from the token itself.
+        Support.Run r = Support.runOk(List.of(Support.which("pkcs11-tool"), "--module", hsm.library, "--token-label", SoftHsm.LABEL,
+                "--login", "--pin", SoftHsm.PIN, "--list-objects"), hsm.dir, 60);
+        String[] objects = r.out.split("(?=Private Key Object|Public Key Object|Certificate Object)");
+        int privateKeys = 0;
+        for (String object : objects) {
+            if (object.startsWith("Private Key Object")) {
+                privateKeys++;
+                assertTrue(object.matches("(?s).*Access:\\s+sensitive.*"), object);
+                String access = object.substring(object.indexOf("Access:") + 7).split("\n")[0];
+                for (String flag : access.split(",")) {
+                    assertFalse(flag.trim().equals("extractable"), object);
+                }
+            }
+        }
+        assertEquals(2, privateKeys, r.out);
     }
 
     @ParameterizedTest(name = "{0} key, {1}")

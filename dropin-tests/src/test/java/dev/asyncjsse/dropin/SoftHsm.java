@@ -70,7 +70,7 @@ final class SoftHsm {
         Files.writeString(cfg, "name = SoftHSM\n"
                 + "library = " + library + "\n"
                 + "slotListIndex = 0\n"
-                + "attributes(generate, CKO_PRIVATE_KEY, *) = {\n"
+                + "attributes(*, CKO_PRIVATE_KEY, *) = {\n"
                 + "  CKA_SENSITIVE = true\n"
                 + "  CKA_EXTRACTABLE = false\n"
                 + "}\n");
