@@ -22,27 +22,59 @@ done
 if [[ $BUILD == 1 ]]; then
   (cd "$ROOT" && mvn -q install -DskipTests -pl benchmarks -am)
 fi
-CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+# Snapshot the classes and jars: other builds in the same tree (mvn clean, mvn install of the
+# provider) must not change the code under a running benchmark.
+SNAP="$(mktemp -d /tmp/asyncjsse-bench.XXXXXX)"
+cp -r "$HERE/target/classes" "$SNAP/classes"
+mkdir -p "$SNAP/lib"
+CP="$SNAP/classes"
+IFS=: read -r -a JARS < "$HERE/target/classpath.txt"
+n=0
+for j in "${JARS[@]}"; do
+  n=$((n+1))
+  if [[ -d "$j" ]]; then cp -r "$j" "$SNAP/lib/dir$n"; CP="$CP:$SNAP/lib/dir$n"
+  else cp "$j" "$SNAP/lib/"; CP="$CP:$SNAP/lib/$(basename "$j")"; fi
+done
+echo "classpath snapshot: $SNAP"
 JDK_TAG="jdk$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')"
 OUT="$HERE/results/$JDK_TAG"
 mkdir -p "$OUT"
 if [[ $FULL == 1 ]]; then
   JMH_SETTINGS=(-f 2 -wi 5 -i 10 -w 5s -r 5s)
-  LOAD_SECONDS=15
+  HS_SETTINGS=(-f 2 -wi 3 -i 10 -w 5s -r 5s -jvmArgsAppend -Dbench.prewarm=2000)
+  LOAD_ARGS=(--seconds 15 --warmup 5)
+  PARKED_COUNT=10000
 else
+  # Short settings for a 2-core machine: the handshake trials warm the JIT by count (600 handshakes
+  # in @Setup), so one timed warm-up iteration is enough there.
   JMH_SETTINGS=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
-  LOAD_SECONDS=4
+  HS_SETTINGS=(-f 1 -wi 1 -i 3 -w 2s -r 2s)
+  LOAD_ARGS=(--seconds 4 --warmup 2)
+  PARKED_COUNT=10000
 fi
-{ echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
+{ echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; } > "$OUT/machine.txt"
 if [[ $WHAT == jmh || $WHAT == all ]]; then
-  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.txt"
+  if [[ $# -gt 0 ]]; then
+    # Custom selection: everything after the options goes to JMH.
+    "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | tee "$OUT/jmh-custom.txt"
+  else
+    "$JAVA" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD \
+        -rf json -rff "$OUT/jmh-handshake.json" | tee "$OUT/jmh-handshake.txt"
+    # The handoff: an offloader completing on the job thread, vs ASYNC_SYNC above, TLS 1.3 ECDSA only.
+    "$JAVA" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=ASYNC_SYNC,ASYNC_OFFLOAD_INLINE \
+        -p protocol=TLSv1.3 -p key=EC_P256 -rf json -rff "$OUT/jmh-handoff.json" | tee "$OUT/jmh-handoff.txt"
+    "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"
+  fi
 fi
 if [[ $WHAT == load || $WHAT == all ]]; then
-  "$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.asyncjsse.bench.LoadHarness --seconds "$LOAD_SECONDS" --out "$OUT/load.csv" "$@" | tee "$OUT/load.txt"
+  "$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.asyncjsse.bench.LoadHarness "${LOAD_ARGS[@]}" --out "$OUT/load.csv" | tee "$OUT/load.txt"
+fi
+if [[ $JDK_TAG == jdk17 ]]; then
+  PARKED_COUNT=1000  # each parked handshake holds a platform thread on JDK 17; the pool caps parks (EAGAIN beyond)
 fi
 if [[ $WHAT == parked || $WHAT == all ]]; then
-  "$JAVA" -Xmx2g -cp "$CP" dev.asyncjsse.bench.ParkedMemory "$@" | tee "$OUT/parked.txt"
+  "$JAVA" -Xmx2g -cp "$CP" dev.asyncjsse.bench.ParkedMemory --count "$PARKED_COUNT" | tee "$OUT/parked.txt"
 fi
 if [[ $WHAT == plot || $WHAT == all ]]; then
   python3 "$HERE/report.py" "$HERE/results"
