@@ -1,0 +1,130 @@
+package dev.asyncjsse.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The demo server against real clients: curl and openssl s_client. */
+@Timeout(60)
+class DemoServerTest {
+
+    static DemoServer server;
+    static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        DemoServer.Options o = DemoServer.Options.parse("--port", "0", "--offload-latency-ms", "5", "--quiet");
+        server = DemoServer.start(o);
+        base = "127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    static boolean available(String tool) {
+        try {
+            Process p = new ProcessBuilder(tool, tool.equals("openssl") ? "version" : "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static String run(String stdin, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            in.transferTo(out);
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "timed out: " + Arrays.toString(command));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), Arrays.toString(command) + " failed:\n" + text);
+        return text;
+    }
+
+    static String curl(String... args) throws Exception {
+        Assumptions.assumeTrue(available("curl"), "curl is not installed");
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
+        cmd.addAll(List.of(args));
+        return run(null, cmd.toArray(new String[0]));
+    }
+
+    @Test
+    void curlTls13() throws Exception {
+        String page = curl("-k", "--tlsv1.3", "https://" + base + "/");
+        assertTrue(page.contains("protocol:        TLSv1.3"), page);
+        assertTrue(page.contains("key offload:     5 ms"), page);
+    }
+
+    @Test
+    void curlTls12() throws Exception {
+        String page = curl("-k", "--tlsv1.2", "--tls-max", "1.2", "https://" + base + "/");
+        assertTrue(page.contains("protocol:        TLSv1.2"), page);
+    }
+
+    @Test
+    void curlEcho() throws Exception {
+        assertEquals("hello, echo", curl("-k", "-d", "hello, echo", "https://" + base + "/echo"));
+    }
+
+    @Test
+    void curlPlainHttpOnTheUnifiedPort() throws Exception {
+        String page = curl("http://" + base + "/");
+        assertTrue(page.contains("plain HTTP on the unified port"), page);
+        assertEquals("plain echo", curl("-d", "plain echo", "http://" + base + "/echo"));
+    }
+
+    @Test
+    void curlSniPicksTheCertificate() throws Exception {
+        int port = server.port();
+        String page = curl("-k", "--resolve", "b.localhost:" + port + ":127.0.0.1", "https://b.localhost:" + port + "/");
+        assertTrue(page.contains("SNI host name:   b.localhost"), page);
+        assertTrue(page.contains("certificate:     CN=b.localhost"), page);
+    }
+
+    @Test
+    void opensslServerNameRouting() throws Exception {
+        Assumptions.assumeTrue(available("openssl"), "openssl is not installed");
+        for (String host : List.of("a.localhost", "b.localhost")) {
+            String out = run("", "openssl", "s_client", "-connect", base, "-servername", host);
+            assertTrue(out.contains("subject=CN = " + host) || out.contains("subject=CN=" + host), out);
+        }
+        String tls12 = run("", "openssl", "s_client", "-connect", base, "-servername", "a.localhost", "-tls1_2");
+        assertTrue(tls12.contains("TLSv1.2"), tls12);
+    }
+
+    @Test
+    void manyConcurrentCurlsWhileOffloadIsOn() throws Exception {
+        Assumptions.assumeTrue(available("curl"), "curl is not installed");
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-k", "--max-time", "20", "--parallel", "--parallel-max", "16"));
+        for (int i = 0; i < 32; i++) {
+            cmd.add("-o");
+            cmd.add("/dev/null");
+            cmd.add("https://" + base + "/");
+        }
+        long before = server.handshakes.get();
+        run(null, cmd.toArray(new String[0]));
+        assertTrue(server.handshakes.get() - before >= 32, "handshakes " + (server.handshakes.get() - before));
+        assertTrue(server.offloadPauses.get() > 0);
+    }
+}
