@@ -28,7 +28,7 @@ SNAP="$(mktemp -d /tmp/asyncjsse-bench.XXXXXX)"
 cp -r "$HERE/target/classes" "$SNAP/classes"
 mkdir -p "$SNAP/lib"
 CP="$SNAP/classes"
-IFS=: read -r -a JARS < "$HERE/target/classpath.txt"
+IFS=: read -r -a JARS < "$HERE/target/classpath.txt" || true
 n=0
 for j in "${JARS[@]}"; do
   n=$((n+1))

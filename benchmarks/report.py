@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Turns the recorded benchmark files into Markdown tables with ratios.
+
+Usage: report.py RESULTS_DIR   (reads RESULTS_DIR/<jdk>/{machine.txt,jmh-*.json,load.csv,parked.txt},
+writes RESULTS_DIR/<jdk>/tables.md). Standard library only.
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+
+def load_jmh(d):
+    rows = []
+    for f in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
+        with open(f) as fh:
+            try:
+                data = json.load(fh)
+            except json.JSONDecodeError:
+                continue
+        for r in data:
+            r["_file"] = os.path.basename(f)
+            rows.append(r)
+    return rows
+
+
+def metric(r, name=None):
+    if name is None:
+        return r["primaryMetric"]["score"]
+    m = r.get("secondaryMetrics", {}).get(name)
+    return m["score"] if m else None
+
+
+def fmt(x, nd=1):
+    if x is None:
+        return "–"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.{nd}f}"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "–"
+    return f"{a / b:.2f}×"
+
+
+def handshake_tables(rows, out):
+    hs = [r for r in rows if r["benchmark"].endswith("HandshakeBench.handshake") and r["_file"] == "jmh-handshake.json"]
+    if not hs:
+        return {}
+    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC", "ASYNC_OFFLOAD"]
+    table = {}
+    for r in hs:
+        p = r["params"]
+        table[(p["protocol"], p["key"], p["impl"])] = r
+    out.append("### Full handshakes (in memory, no resumption)\n")
+    out.append("Pair rate = client (SunJSSE, same for all) + server on one thread, handshakes/s. "
+               "Server CPU = µs of CPU per handshake on the server side (all Java threads minus the client's calls). "
+               "Loop CPU = µs the calling thread spent inside the server engine.\n")
+    out.append("| protocol | key | " + " | ".join(f"{i} rate / server CPU / loop CPU" for i in impls) + " |")
+    out.append("|---|---|" + "---|" * len(impls))
+    summary = {}
+    for proto in ["TLSv1.3", "TLSv1.2"]:
+        for key in ["EC_P256", "RSA_2048"]:
+            cells = []
+            for i in impls:
+                r = table.get((proto, key, i))
+                if r is None:
+                    cells.append("failed")
+                else:
+                    cells.append(f"{fmt(metric(r))} / {fmt(metric(r, 'serverCpuUs'))} / {fmt(metric(r, 'loopCpuUs'))}")
+            out.append(f"| {proto} | {key} | " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Ratios from the same run (AsyncJSSE synchronous vs the others; rate: higher is better; "
+               "CPU ratio = other's server CPU / AsyncJSSE's, higher is better):\n")
+    out.append("| protocol | key | rate vs SunJSSE | rate vs BCJSSE+JDK (wrapped) | rate vs BCJSSE+BC | CPU vs SunJSSE | CPU vs BCJSSE+JDK | CPU vs BCJSSE+BC | offload rate vs sync |")
+    out.append("|---|---|---|---|---|---|---|---|---|")
+    for proto in ["TLSv1.3", "TLSv1.2"]:
+        for key in ["EC_P256", "RSA_2048"]:
+            g = lambda i, m=None: (metric(table[(proto, key, i)], m) if (proto, key, i) in table else None)
+            a, ac = g("ASYNC_SYNC"), g("ASYNC_SYNC", "serverCpuUs")
+            out.append(f"| {proto} | {key} | {ratio(a, g('SUNJSSE'))} | {ratio(a, g('BCJSSE_JDK'))} | {ratio(a, g('BCJSSE_BC'))} | "
+                       f"{ratio(g('SUNJSSE', 'serverCpuUs'), ac)} | {ratio(g('BCJSSE_JDK', 'serverCpuUs'), ac)} | "
+                       f"{ratio(g('BCJSSE_BC', 'serverCpuUs'), ac)} | {ratio(g('ASYNC_OFFLOAD'), a)} |")
+            summary[(proto, key)] = {i: (g(i), g(i, "serverCpuUs")) for i in impls}
+    out.append("")
+    return summary
+
+
+def handoff_table(rows, out):
+    hs = [r for r in rows if r["_file"] == "jmh-handoff.json"]
+    if not hs:
+        return None
+    by = {r["params"]["impl"]: r for r in hs}
+    s, i = by.get("ASYNC_SYNC"), by.get("ASYNC_OFFLOAD_INLINE")
+    out.append("### Handshake-job handoff (TLS 1.3, ECDSA P-256)\n")
+    out.append("`ASYNC_OFFLOAD_INLINE`: an offloader that completes on the job thread itself, so the only difference from "
+               "`ASYNC_SYNC` is the step's handoff to a job thread and back (one job per handshake).\n")
+    out.append("| config | pair rate (hs/s) | µs per pair handshake | server CPU µs | loop CPU µs |")
+    out.append("|---|---|---|---|---|")
+    for name, r in (("ASYNC_SYNC", s), ("ASYNC_OFFLOAD_INLINE", i)):
+        if r:
+            out.append(f"| {name} | {fmt(metric(r))} | {fmt(1e6 / metric(r))} | {fmt(metric(r, 'serverCpuUs'))} | {fmt(metric(r, 'loopCpuUs'))} |")
+    result = None
+    if s and i:
+        wall = 1e6 / metric(i) - 1e6 / metric(s)
+        cpu = metric(i, "serverCpuUs") - metric(s, "serverCpuUs")
+        out.append(f"\nHandoff cost = difference per handshake: **{wall:.1f} µs wall**, **{cpu:.1f} µs server CPU** "
+                   "(noise of a few % of a ~3–5 ms handshake is ±100 µs on this machine: see the error columns in jmh-handoff.txt).\n")
+        result = (wall, cpu)
+    return result
+
+
+def bulk_table(rows, out):
+    b = [r for r in rows if "BulkBench" in r["benchmark"]]
+    if not b:
+        return {}
+    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC"]
+    suites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+    t = {(r["params"]["impl"], r["params"]["suite"]): metric(r, "mbPerS") for r in b}
+    out.append("### Bulk wrap + unwrap, 16 KiB records, MB/s (10^6 bytes of plaintext per second)\n")
+    out.append("| suite | " + " | ".join(impls) + " | Async vs SunJSSE | Async vs BCJSSE+JDK | Async vs BCJSSE+BC |")
+    out.append("|---|" + "---|" * (len(impls) + 3))
+    for s in suites:
+        a = t.get(("ASYNC_SYNC", s))
+        out.append(f"| {s} | " + " | ".join(fmt(t.get((i, s))) for i in impls)
+                   + f" | {ratio(a, t.get(('SUNJSSE', s)))} | {ratio(a, t.get(('BCJSSE_JDK', s)))} | {ratio(a, t.get(('BCJSSE_BC', s)))} |")
+    out.append("")
+    return t
+
+
+def floor_table(rows, out):
+    f = [r for r in rows if "FloorBench" in r["benchmark"]]
+    if not f:
+        return None
+    t = {(r["benchmark"].split(".")[-1], r["params"]["jca"]): (metric(r), metric(r, "cpuUs")) for r in f}
+    out.append("### Primitives (the physical floor), µs per operation: wall / thread CPU\n")
+    out.append("| operation | JDK | BC |")
+    out.append("|---|---|---|")
+    for op in ["x25519KeyGen", "x25519Agree", "ecdsaP256Sign", "floorEcdsaX25519", "rsa2048PssSign"]:
+        cells = []
+        for j in ["JDK", "BC"]:
+            v = t.get((op, j))
+            cells.append(f"{fmt(v[0])} / {fmt(v[1])}" if v else "–")
+        out.append(f"| {op} | " + " | ".join(cells) + " |")
+    best = None
+    try:
+        best = sum(min(t[(op, j)][1] for j in ["JDK", "BC"] if (op, j) in t) for op in ["x25519KeyGen", "x25519Agree", "ecdsaP256Sign"])
+    except ValueError:
+        pass
+    bc = t.get(("floorEcdsaX25519", "BC"))
+    jdk = t.get(("floorEcdsaX25519", "JDK"))
+    out.append(f"\nFloor (CPU) of one TLS 1.3 ECDSA P-256 + X25519 server handshake: JDK {fmt(jdk[1] if jdk else None)} µs, "
+               f"BC {fmt(bc[1] if bc else None)} µs, fastest of each primitive {fmt(best)} µs.\n")
+    return min(x for x in [best, bc[1] if bc else None, jdk[1] if jdk else None] if x is not None)
+
+
+def load_table(d, out):
+    f = os.path.join(d, "load.csv")
+    if not os.path.exists(f):
+        return None
+    with open(f) as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows:
+        return None
+    out.append("### Load harness (loopback sockets, one selector thread, TLS 1.3 ECDSA P-256)\n")
+    out.append("| L (ms) | config | handshakes/s | loop iteration p99 / max (ms) | one connection step p99 / max (ms) | ping RTT p99 (ms) | JVM CPU per hs (µs) | errors c/s |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    by = {}
+    for r in rows:
+        by[(int(r["latencyMs"]), r["config"])] = r
+        ms = lambda k: f"{float(r[k]) / 1000:.2f}"
+        out.append(f"| {r['latencyMs']} | {r['config']} | {float(r['handshakesPerSec']):.1f} | {ms('loopP99Us')} / {ms('loopMaxUs')} | "
+                   f"{ms('stepP99Us')} / {ms('stepMaxUs')} | {ms('rttP99Us')} | {r['processCpuUsPerHandshake']} | {r['clientErrors']}/{r['serverErrors']} |")
+    out.append("")
+    out.append("Ratios (same run): AsyncJSSE with callback vs SunJSSE inline and vs SunJSSE with an executor, handshakes/s:\n")
+    out.append("| L (ms) | callback / Sun inline | callback / Sun executor | callback / Async unaware (NEED_TASK inline) |")
+    out.append("|---|---|---|---|")
+    lat = sorted({k[0] for k in by})
+    for L in lat:
+        g = lambda c: float(by[(L, c)]["handshakesPerSec"]) if (L, c) in by else None
+        out.append(f"| {L} | {ratio(g('ASYNC_CALLBACK'), g('SUN_INLINE'))} | {ratio(g('ASYNC_CALLBACK'), g('SUN_EXECUTOR'))} | {ratio(g('ASYNC_CALLBACK'), g('ASYNC_NEEDTASK'))} |")
+    out.append("")
+    return by
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "results")
+    for d in sorted(glob.glob(os.path.join(root, "jdk*"))):
+        out = [f"## {os.path.basename(d)}\n"]
+        m = os.path.join(d, "machine.txt")
+        if os.path.exists(m):
+            out.append("```\n" + open(m).read().strip() + "\n```\n")
+        rows = load_jmh(d)
+        hs = handshake_tables(rows, out)
+        handoff_table(rows, out)
+        bulk_table(rows, out)
+        floor = floor_table(rows, out)
+        if floor and hs.get(("TLSv1.3", "EC_P256")):
+            a = hs[("TLSv1.3", "EC_P256")].get("ASYNC_SYNC")
+            if a and a[1]:
+                out.append(f"AsyncJSSE (sync) server CPU per TLS 1.3 ECDSA handshake / floor = {a[1]:.0f} / {floor:.0f} µs = **{a[1] / floor:.2f}×** (target ≤ 2×).\n")
+            for i, (rate, cpu) in hs[("TLSv1.3", "EC_P256")].items():
+                if cpu:
+                    out.append(f"- {i}: {cpu / floor:.2f}× the floor")
+            out.append("")
+        load_table(d, out)
+        p = os.path.join(d, "parked.txt")
+        if os.path.exists(p):
+            out.append("### Parked handshakes\n\n```\n" + "\n".join(l for l in open(p).read().splitlines() if not l.startswith(("WARN", "Nov ", "INFO"))) + "\n```\n")
+        with open(os.path.join(d, "tables.md"), "w") as fh:
+            fh.write("\n".join(out) + "\n")
+        print(f"wrote {os.path.join(d, 'tables.md')}")
+
+
+if __name__ == "__main__":
+    main()
