@@ -68,6 +68,11 @@ final class NettyHttpsServer implements AutoCloseable {
         channel = b.bind(new InetSocketAddress("localhost", 0)).sync().channel();
     }
 
+    /** The one event-loop thread that serves the connections. */
+    Thread loopThread() throws Exception {
+        return worker.next().submit(Thread::currentThread).get();
+    }
+
     int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
