@@ -48,6 +48,7 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     private volatile EngineState state = EngineState.NEW;
     private volatile boolean modeSet;
+    private volatile boolean clientMode;
     private volatile boolean closed;
     private volatile CallbackBinding callback;
     private volatile AsyncStatus asyncStatus = AsyncStatus.OK;
@@ -901,6 +902,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                 throw new IllegalArgumentException("the client/server mode cannot change after the handshake has begun");
             }
             inner.setUseClientMode(mode);
+            clientMode = mode;
             modeSet = true;
         } finally {
             lock.unlock();
@@ -979,7 +981,8 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     @Override
     public String toString() {
-        return "AsyncSSLEngine[" + (modeSet ? (inner.getUseClientMode() ? "client" : "server") : "mode unset")
+        // No call into the inner engine: a job may hold its monitor for the whole key operation.
+        return "AsyncSSLEngine[" + (modeSet ? (clientMode ? "client" : "server") : "mode unset")
                 + ", " + state + ", peer " + getPeerHost() + ":" + getPeerPort() + "]";
     }
 }

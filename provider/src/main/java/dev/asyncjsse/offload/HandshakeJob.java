@@ -8,8 +8,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One handshake step run on a job thread: OpenSSL's {@code ASYNC_JOB}, with a Java thread as the fiber.
@@ -30,24 +30,32 @@ public final class HandshakeJob {
         Object run() throws Exception;
     }
 
-    private enum Phase { CREATED, RUNNING, PARKED, DONE }
+    private static final int CREATED = 0;
+    private static final int RUNNING = 1;
+    private static final int PARKED = 2;
+    private static final int DONE = 3;
+
+    private static final int FLAG_DONE = 1;
+    private static final int FLAG_DETACHED = 2;
 
     private static final ThreadLocal<HandshakeJob> CURRENT = new ThreadLocal<>();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition settled = lock.newCondition();
+    // Lock-free on purpose: the caller (an event loop) must never wait for a lock that a job thread
+    // holds, because on a busy machine the job thread may be descheduled while holding it.
     private final Work work;
     private final long timeoutNanos;
     private final Runnable onDetachedCompletion;
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicInteger flags = new AtomicInteger();
+    private final AtomicReference<Throwable> offloadFailure = new AtomicReference<>();
 
-    private Phase phase = Phase.CREATED;
-    private boolean detached;
-    private String cancelReason;
-    private Thread thread;
-    private CompletableFuture<?> awaiting;
-    private Object result;
-    private Throwable failure;
-    private Throwable offloadFailure;
+    private volatile int phase = CREATED;
+    private volatile String cancelReason;
+    private volatile Thread thread;
+    private volatile CompletableFuture<?> awaiting;
+    private volatile Object result;
+    private volatile Throwable failure;
 
     /**
      * @param work the step
@@ -75,15 +83,8 @@ public final class HandshakeJob {
     }
 
     private void runOnJobThread() {
-        lock.lock();
-        try {
-            thread = Thread.currentThread();
-            if (phase == Phase.CREATED) {
-                phase = Phase.RUNNING;
-            }
-        } finally {
-            lock.unlock();
-        }
+        thread = Thread.currentThread();
+        phase = RUNNING;
         Object value = null;
         Throwable thrown = null;
         CURRENT.set(this);
@@ -94,19 +95,14 @@ public final class HandshakeJob {
         } finally {
             CURRENT.remove();
         }
-        boolean notify;
-        lock.lock();
-        try {
-            result = value;
-            failure = thrown;
-            phase = Phase.DONE;
-            thread = null;
-            notify = detached;
-            settled.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (notify) {
+        result = value;
+        failure = thrown;
+        thread = null;
+        phase = DONE;
+        int before = flags.getAndUpdate(f -> f | FLAG_DONE);
+        settled.complete(null);
+        done.complete(null);
+        if ((before & FLAG_DETACHED) != 0) {
             onDetachedCompletion.run();
         }
     }
@@ -118,82 +114,51 @@ public final class HandshakeJob {
      * @return true if the job is done and its result can be taken now
      */
     public boolean awaitSettled(long budgetNanos) {
-        lock.lock();
-        try {
-            long nanos = budgetNanos;
-            while ((phase == Phase.CREATED || phase == Phase.RUNNING) && nanos > 0) {
-                try {
-                    nanos = settled.awaitNanos(nanos);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        if (budgetNanos > 0 && !settled.isDone()) {
+            try {
+                settled.get(budgetNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // budget spent: detach
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (phase == Phase.DONE) {
-                return true;
-            }
-            detached = true;
-            return false;
-        } finally {
-            lock.unlock();
         }
+        int before = flags.getAndUpdate(f -> (f & FLAG_DONE) != 0 ? f : f | FLAG_DETACHED);
+        return (before & FLAG_DONE) != 0;
     }
 
     /** Waits, without a budget, until the job is done. Used by the delegated task of an unaware loop. */
     public void awaitDone() throws InterruptedException {
-        lock.lock();
         try {
-            while (phase != Phase.DONE) {
-                settled.await();
-            }
-        } finally {
-            lock.unlock();
+            done.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError(e);
         }
     }
 
     /** Waits up to {@code nanos} until the job is done. */
     public boolean awaitDone(long nanos) throws InterruptedException {
-        lock.lock();
         try {
-            long left = nanos;
-            while (phase != Phase.DONE) {
-                if (left <= 0) {
-                    return false;
-                }
-                left = settled.awaitNanos(left);
-            }
+            done.get(nanos, TimeUnit.NANOSECONDS);
             return true;
-        } finally {
-            lock.unlock();
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new AssertionError(e);
         }
     }
 
     public boolean isDone() {
-        lock.lock();
-        try {
-            return phase == Phase.DONE;
-        } finally {
-            lock.unlock();
-        }
+        return phase == DONE;
     }
 
-    /** True once the job waited in {@link #await} on an operation that was not yet complete. */
+    /** True while the job waits in {@link #await} on an operation that is not yet complete. */
     public boolean isParked() {
-        lock.lock();
-        try {
-            return phase == Phase.PARKED;
-        } finally {
-            lock.unlock();
-        }
+        return phase == PARKED;
     }
 
     public boolean isJobThread(Thread t) {
-        lock.lock();
-        try {
-            return thread == t;
-        } finally {
-            lock.unlock();
-        }
+        return t != null && thread == t;
     }
 
     /** The value the work returned; only after {@link #isDone()}. */
@@ -208,12 +173,7 @@ public final class HandshakeJob {
 
     /** The first failure, timeout or cancellation of an awaited operation, or {@code null}. */
     public Throwable offloadFailure() {
-        lock.lock();
-        try {
-            return offloadFailure;
-        } finally {
-            lock.unlock();
-        }
+        return offloadFailure.get();
     }
 
     /**
@@ -221,16 +181,10 @@ public final class HandshakeJob {
      * quickly; its completion hook still runs if the caller detached.
      */
     public void cancel(String reason) {
-        CompletableFuture<?> toCancel;
-        lock.lock();
-        try {
-            if (cancelReason == null) {
-                cancelReason = reason;
-            }
-            toCancel = awaiting;
-        } finally {
-            lock.unlock();
+        if (cancelReason == null) {
+            cancelReason = reason;
         }
+        CompletableFuture<?> toCancel = awaiting;
         if (toCancel != null) {
             toCancel.cancel(true);
         }
@@ -250,21 +204,18 @@ public final class HandshakeJob {
     }
 
     private <T> T park(CompletableFuture<T> future) {
-        lock.lock();
+        awaiting = future;
         try {
+            // awaiting is published before cancelReason is read, and cancel() writes cancelReason before
+            // reading awaiting: one of the two sides sees the other.
             if (cancelReason != null) {
                 future.cancel(true);
                 throw recordFailure(new CancellationException(cancelReason));
             }
             if (!future.isDone()) {
-                awaiting = future;
-                phase = Phase.PARKED;
-                settled.signalAll();
+                phase = PARKED;
+                settled.complete(null);
             }
-        } finally {
-            lock.unlock();
-        }
-        try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
@@ -272,13 +223,7 @@ public final class HandshakeJob {
                     "offloaded operation did not complete within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
             throw recordFailure(timeout);
         } catch (CancellationException e) {
-            String reason;
-            lock.lock();
-            try {
-                reason = cancelReason;
-            } finally {
-                lock.unlock();
-            }
+            String reason = cancelReason;
             CancellationException cancelled = new CancellationException(
                     reason != null ? reason : "offloaded operation was cancelled");
             throw recordFailure(cancelled);
@@ -288,27 +233,15 @@ public final class HandshakeJob {
             Thread.currentThread().interrupt();
             throw recordFailure(new CancellationException("handshake job was interrupted"));
         } finally {
-            lock.lock();
-            try {
-                awaiting = null;
-                if (phase == Phase.PARKED) {
-                    phase = Phase.RUNNING;
-                }
-            } finally {
-                lock.unlock();
+            awaiting = null;
+            if (phase == PARKED) {
+                phase = RUNNING;
             }
         }
     }
 
     private CompletionException recordFailure(Throwable cause) {
-        lock.lock();
-        try {
-            if (offloadFailure == null) {
-                offloadFailure = cause;
-            }
-        } finally {
-            lock.unlock();
-        }
+        offloadFailure.compareAndSet(null, cause);
         return new CompletionException(cause.getMessage(), cause);
     }
 
