@@ -29,7 +29,14 @@ def metric(r, name=None):
     if name is None:
         return r["primaryMetric"]["score"]
     m = r.get("secondaryMetrics", {}).get(name)
-    return m["score"] if m else None
+    if not m:
+        return None
+    # JMH sums EVENTS counters over iterations; each iteration's value is already a per-operation
+    # average, so report the mean of the iterations.
+    raw = [v for fork in m.get("rawData", []) for v in fork]
+    if raw and m.get("scoreUnit") == "#":
+        return sum(raw) / len(raw)
+    return m["score"]
 
 
 def fmt(x, nd=1):

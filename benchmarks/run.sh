@@ -39,16 +39,20 @@ echo "classpath snapshot: $SNAP"
 JDK_TAG="jdk$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')"
 OUT="$HERE/results/$JDK_TAG"
 mkdir -p "$OUT"
+HS_JVM=()
 if [[ $FULL == 1 ]]; then
   JMH_SETTINGS=(-f 2 -wi 5 -i 10 -w 5s -r 5s)
-  HS_SETTINGS=(-f 2 -wi 3 -i 10 -w 5s -r 5s -jvmArgsAppend -Dbench.prewarm=2000)
+  HS_SETTINGS=(-f 1 -wi 3 -i 10 -w 5s -r 5s -jvmArgsAppend -Dbench.prewarm=2000)
   LOAD_ARGS=(--seconds 15 --warmup 5)
   PARKED_COUNT=10000
 else
-  # Short settings for a 2-core machine: the handshake trials warm the JIT by count (600 handshakes
-  # in @Setup), so one timed warm-up iteration is enough there.
+  # Short settings for a 2-core machine. Handshake trials run in ONE JVM (-f 0) so that the JIT work
+  # on the shared code (the SunJSSE client, the JCA) is done once, and each trial first warms by
+  # count (bench.prewarm handshakes in @Setup; time-based warm-up on a busy 2-core machine does far
+  # fewer). Trials are ordered so each provider runs after others have warmed the shared code.
   JMH_SETTINGS=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
-  HS_SETTINGS=(-f 1 -wi 1 -i 3 -w 2s -r 2s)
+  HS_SETTINGS=(-f 0 -wi 1 -i 3 -w 2s -r 2s)
+  HS_JVM=(-Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.prewarm=300)
   LOAD_ARGS=(--seconds 4 --warmup 2)
   PARKED_COUNT=10000
 fi
@@ -59,10 +63,10 @@ if [[ $WHAT == jmh || $WHAT == all ]]; then
     # Custom selection: everything after the options goes to JMH.
     "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | tee "$OUT/jmh-custom.txt"
   else
-    "$JAVA" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD \
+    "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD \
         -rf json -rff "$OUT/jmh-handshake.json" | tee "$OUT/jmh-handshake.txt"
     # The handoff: an offloader completing on the job thread, vs ASYNC_SYNC above, TLS 1.3 ECDSA only.
-    "$JAVA" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=ASYNC_SYNC,ASYNC_OFFLOAD_INLINE \
+    "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=ASYNC_SYNC,ASYNC_OFFLOAD_INLINE \
         -p protocol=TLSv1.3 -p key=EC_P256 -rf json -rff "$OUT/jmh-handoff.json" | tee "$OUT/jmh-handoff.txt"
     "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"
   fi

@@ -70,6 +70,7 @@ public class HandshakeBench {
     private String[] suites;
     private int port;
     private final Set<String> serverSessionIds = new HashSet<>();
+    private static boolean clientWarmed;
 
     /** Counters reported per handshake. */
     @State(Scope.Thread)
@@ -127,6 +128,13 @@ public class HandshakeBench {
         // the JIT by count (about 1000 handshakes reach steady state; time-based warm-up on a busy
         // 2-core machine does far fewer).
         int prewarm = Integer.getInteger("bench.prewarm", 600);
+        if (!clientWarmed) {
+            // In a shared JVM (-f 0) the first trial would also pay for warming the SunJSSE client.
+            clientWarmed = true;
+            for (int i = 0; i < prewarm; i++) {
+                handshake(new Cpu());
+            }
+        }
         Cpu scratch = new Cpu();
         for (int i = 0; i < Math.max(1, prewarm); i++) {
             handshake(scratch);
