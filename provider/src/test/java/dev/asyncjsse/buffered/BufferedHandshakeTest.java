@@ -51,10 +51,14 @@ class BufferedHandshakeTest {
         return ctx;
     }
 
-    static SSLEngine sunClient(String protocol) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS", "SunJSSE");
-        ctx.init(null, PKI.trustManagers(), null);
-        SSLEngine c = ctx.createSSLEngine("localhost", 443);
+    private static SSLContext sunClientContext;
+
+    static synchronized SSLEngine sunClient(String protocol) throws Exception {
+        if (sunClientContext == null) {
+            sunClientContext = SSLContext.getInstance("TLS", "SunJSSE");
+            sunClientContext.init(null, PKI.trustManagers(), null);
+        }
+        SSLEngine c = sunClientContext.createSSLEngine("localhost", 443);
         c.setUseClientMode(true);
         if (protocol != null) {
             c.setEnabledProtocols(new String[] {protocol});
