@@ -138,6 +138,10 @@ class FaultInjectionTest {
                 if (c.clientOutcome.contains("Timeout") || c.clientOutcome.contains("timed out")) {
                     problems.add("hang: " + line);
                 }
+                if (c.name.startsWith("garbage") && !c.clientOutcome.toLowerCase().contains("signature")
+                        && !c.clientOutcome.contains("decrypt_error")) {
+                    problems.add("the SunJSSE client should reject the garbage signature as such: " + line);
+                }
                 if (c.serverMessage != null && (conn == null || conn.failure == null
                         || !causes(conn.failure).contains(c.serverMessage))) {
                     problems.add("server-side failure should say '" + c.serverMessage + "': " + line);
