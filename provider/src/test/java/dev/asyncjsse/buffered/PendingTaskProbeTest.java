@@ -1,0 +1,56 @@
+package dev.asyncjsse.buffered;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.asyncjsse.AsyncSSLEngine;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** After the one delegated task of a pending episode has run, the engine must not stay in NEED_TASK. */
+@Timeout(30)
+class PendingTaskProbeTest {
+
+    @Test
+    void afterTheDelegatedTaskTheStatusMovesOn() throws Exception {
+        SSLEngine client = BufferedHandshakeTest.sunClient(null);
+        AsyncSSLEngine server = BufferedHandshakeTest.asyncServer(BufferedHandshakeTest.serverContext(20));
+        byte[] hello = BufferedHandshakeTest.clientHello(client);
+        SSLEngineResult r = server.unwrap(ByteBuffer.wrap(hello), ByteBuffer.allocate(1 << 17));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
+        Runnable task = server.getDelegatedTask();
+        assertTrue(task != null);
+        task.run();
+        StringBuilder seen = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            HandshakeStatus hs = server.getHandshakeStatus();
+            seen.append(hs).append(" pending=").append(server.isOffloadPending()).append("; ");
+            Thread.sleep(10);
+        }
+        assertNotEquals(HandshakeStatus.NEED_TASK, server.getHandshakeStatus(), seen.toString());
+    }
+
+    @Test
+    void afterTheDelegatedTaskTheStatusMovesOnWithBufferedHello() throws Exception {
+        SSLEngine client = BufferedHandshakeTest.sunClient(null);
+        AsyncSSLEngine server = BufferedHandshakeTest.asyncServer(BufferedHandshakeTest.serverContext(20));
+        byte[] hello = BufferedHandshakeTest.clientHello(client);
+        server.beginHandshake(ByteBuffer.wrap(hello));
+        SSLEngineResult r = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(1 << 17));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
+        Runnable task = server.getDelegatedTask();
+        assertTrue(task != null);
+        task.run();
+        StringBuilder seen = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            HandshakeStatus hs = server.getHandshakeStatus();
+            seen.append(hs).append(" pending=").append(server.isOffloadPending()).append("; ");
+            Thread.sleep(10);
+        }
+        assertNotEquals(HandshakeStatus.NEED_TASK, server.getHandshakeStatus(), seen.toString());
+    }
+}
