@@ -135,6 +135,45 @@ class HandshakeInteropTest {
         assertArrayEquals(data, loop.send(false, data));
     }
 
+    /** TLS 1.3 HelloRetryRequest: the BCJSSE peer makes the first ClientHello unusable for key exchange. */
+    @ParameterizedTest(name = "async server={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void helloRetryRequest(boolean asyncIsServer) throws Exception {
+        TestPki.Identity id = id(KeyKind.EC_P256);
+        Stack serverStack = asyncIsServer ? Stack.ASYNC : Stack.BC;
+        SSLContext serverCtx = Tls.context(serverStack, Tls.keyManagers(serverStack, id), null);
+        SSLContext clientCtx = Tls.context(asyncIsServer ? Stack.BC : Stack.ASYNC, null, PKI.trustManagers());
+        SSLEngine s = Tls.server(serverCtx);
+        SSLEngine c = Tls.client(clientCtx);
+        c.setEnabledProtocols(new String[] {"TLSv1.3"});
+        if (asyncIsServer) {
+            // the client sends no key share at all: the server must ask again
+            BCSSLParameters p = ((BCSSLEngine) c).getParameters();
+            p.setEarlyKeyShares(new String[0]);
+            ((BCSSLEngine) c).setParameters(p);
+        } else {
+            // the server insists on its first group, for which the client sent no share
+            // (secp256r1 stays enabled: BCJSSE ties ecdsa_secp256r1_sha256 to it)
+            BCSSLParameters p = ((BCSSLEngine) s).getParameters();
+            p.setNamedGroups(new String[] {"secp384r1", "secp256r1"});
+            p.setUseNamedGroupsOrder(true);
+            ((BCSSLEngine) s).setParameters(p);
+        }
+        Loop loop = new Loop(c, s).handshake();
+        assertEquals("TLSv1.3", s.getSession().getProtocol());
+        assertEquals(1, asyncIsServer ? loop.serverFinished : loop.clientFinished);
+        // the retry shows: the client sent a second ClientHello
+        SSLEngine bs = Tls.server(serverCtx);
+        SSLEngine bc = Tls.client(clientCtx);
+        bc.setEnabledProtocols(new String[] {"TLSv1.3"});
+        Loop baseline = new Loop(bc, bs).handshake();
+        assertTrue(loop.clientWrapped > baseline.clientWrapped + 100,
+                "HRR: client sent " + loop.clientWrapped + " bytes, without HRR " + baseline.clientWrapped);
+        byte[] hello = "after HRR".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(hello, loop.send(true, hello));
+        assertArrayEquals(hello, loop.send(false, hello));
+    }
+
     static Stream<Arguments> keyManagerAlgorithms() {
         Stream.Builder<Arguments> b = Stream.builder();
         for (String algorithm : new String[] {"PKIX", "SunX509", "NewSunX509"}) {
