@@ -7,7 +7,8 @@ import dev.asyncjsse.testkit.TestPki;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The JDK's HttpsServer, HttpClient and HttpsURLConnection in a child JVM, with AsyncJSSE installed
@@ -15,15 +16,18 @@ import org.junit.jupiter.api.Test;
  */
 class JdkHttpsTest {
 
-    @Test
-    void jdkServerAndClientsThroughJavaSecurityFile() throws Exception {
-        Path dir = Support.workDir("jdk");
+    @ParameterizedTest(name = "java.security: {0}")
+    @ValueSource(strings = {"preferred", "first"})
+    void jdkServerAndClientsThroughJavaSecurityFile(String layout) throws Exception {
+        Path dir = Support.workDir("jdk-" + layout);
         TestPki pki = TestPki.create("dropin-ca");
         TestPki.Identity id = pki.issue(TestPki.KeyKind.EC_P256, "localhost", "localhost");
         Path keyStore = Support.writeStore(dir.resolve("server.p12"), TestPki.keyStore(id), TestPki.PASSWORD);
         Path trustStore = Support.writeStore(dir.resolve("trust.p12"), Support.trustStore(pki.caCertificate()), TestPki.PASSWORD);
         Path ca = Support.writePem(dir.resolve("ca.pem"), pki.caCertificate());
-        Path security = Support.writeSecurityOverride(dir.resolve("asyncjsse.security"));
+        Path security = layout.equals("first")
+                ? Support.writeSecurityOverrideFirst(dir.resolve("asyncjsse.security"))
+                : Support.writeSecurityOverride(dir.resolve("asyncjsse.security"));
 
         List<String> options = List.of(
                 "-Djava.security.properties=" + security,
@@ -50,7 +54,7 @@ class JdkHttpsTest {
             long threads = child.lines().stream().filter(l -> l.startsWith("OFFLOAD-THREADS "))
                     .mapToLong(l -> Long.parseLong(l.substring("OFFLOAD-THREADS ".length()))).findFirst().orElse(0);
             assertTrue(threads > 0, () -> "no asyncjsse-offload thread ran: offload was not configured\n" + out);
-            System.out.println(out);
+            System.out.println(java.nio.file.Files.readString(security) + out);
         }
     }
 }

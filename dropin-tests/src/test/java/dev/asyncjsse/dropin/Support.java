@@ -229,6 +229,20 @@ final class Support {
         return file;
     }
 
+    /**
+     * A java.security override that puts AsyncJSSE first and renumbers the JDK's providers from 2:
+     * the README's other way.
+     */
+    static Path writeSecurityOverrideFirst(Path file) throws IOException {
+        StringBuilder sb = new StringBuilder("security.provider.1=AsyncJSSE\n");
+        int n = configuredProviderCount();
+        for (int i = 1; i <= n; i++) {
+            sb.append("security.provider.").append(i + 1).append('=').append(Security.getProperty("security.provider." + i)).append('\n');
+        }
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
     /** java and the test class path, for child JVMs. */
     static List<String> javaCommand() {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
