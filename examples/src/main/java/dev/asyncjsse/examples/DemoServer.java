@@ -501,6 +501,10 @@ public final class DemoServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         BC_LOG.setLevel(java.util.logging.Level.SEVERE); // BCJSSE logs every connection at INFO
+        if (args.length > 0 && args[0].equals("compare")) {
+            dev.asyncjsse.examples.compare.Compare.main(args);
+            return;
+        }
         Options o = Options.parse(args);
         DemoServer server = start(o);
         System.out.println("AsyncJSSE demo server listening on " + o.host + ":" + server.port()
