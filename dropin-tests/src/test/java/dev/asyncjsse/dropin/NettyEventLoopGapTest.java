@@ -89,6 +89,7 @@ class NettyEventLoopGapTest {
         final int pings;
         final double p99GapMs;
         final int gapsOverLatency;
+        double loopCpuMsPerHandshake;
 
         Result(String name, double pingGapMs, double loopLagMs, int handshakes, double handshakeSeconds, int pings,
                 double p99GapMs, int gapsOverLatency) {
@@ -103,8 +104,8 @@ class NettyEventLoopGapTest {
         }
 
         String row() {
-            return String.format(Locale.ROOT, "| %-62s | %8.1f | %8.1f | %7.1f | %7d | %4d in %5.2f s | %6d |", name, pingGapMs, loopLagMs,
-                    p99GapMs, gapsOverLatency, handshakes, handshakeSeconds, pings);
+            return String.format(Locale.ROOT, "| %-62s | %8.1f | %8.1f | %7.1f | %7d | %4d in %5.2f s | %6d | %8.2f |", name, pingGapMs, loopLagMs,
+                    p99GapMs, gapsOverLatency, handshakes, handshakeSeconds, pings, loopCpuMsPerHandshake);
         }
     }
 
@@ -166,12 +167,13 @@ class NettyEventLoopGapTest {
                 CONCURRENCY, HANDSHAKES_PER_CLIENT, Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version()));
         report.append("| configuration                                                  | ping gap | loop lag | p99 gap | gaps>" + String.format(Locale.ROOT, "%-3d", LATENCY.toMillis())
-                + "| handshakes       | pings  |\n");
-        report.append("|----------------------------------------------------------------|---------:|---------:|--------:|--------:|-----------------:|-------:|\n");
+                + "| handshakes       | pings  | loop CPU |\n");
+        report.append("|----------------------------------------------------------------|---------:|---------:|--------:|--------:|-----------------:|-------:|---------:|\n");
         results.forEach(r -> report.append(r.row()).append('\n'));
         report.append("ping gap: longest time between two answers on the established connection while handshakes ran (ms)\n");
         report.append("loop lag: longest delay of a 1 ms periodic task on the event loop (ms)\n");
         report.append("p99 gap: 99th percentile of those times (ms); gaps>N: how many were longer than the key latency\n");
+        report.append("loop CPU: event-loop thread CPU time per handshake, pings included (ms)\n");
         report.append(String.format(Locale.ROOT, "longest event-loop gap, %s key latency: AsyncJSSE (delegated-task executor) %.1f ms, "
                 + "SunJSSE (tasks inline) %.1f ms%n", ms(), asyncExecutor.pingGapMs, sunInline.pingGapMs));
         System.out.println(report);
@@ -226,6 +228,9 @@ class NettyEventLoopGapTest {
 
             ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY, daemon("hs-client"));
             StallSampler sampler = Boolean.getBoolean("dropin.gap.sample") ? new StallSampler(server.loopThread()) : null;
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long loopId = server.loopThread().getId();
+            long cpuBefore = mx.getThreadCpuTime(loopId);
             server.startLoopProbe();
             loadRunning.set(true);
             long start = System.nanoTime();
@@ -251,6 +256,7 @@ class NettyEventLoopGapTest {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             loadRunning.set(false);
+            long cpu = mx.getThreadCpuTime(loopId) - cpuBefore;
             long lag = server.stopLoopProbe();
             if (sampler != null) {
                 System.out.println("event-loop stall samples, " + name + ":\n" + sampler.stop());
@@ -265,7 +271,9 @@ class NettyEventLoopGapTest {
             long max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1);
             long p99 = sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
             int over = (int) sorted.stream().filter(g -> g > LATENCY.toNanos()).count();
-            return new Result(name, max / 1e6, lag / 1e6, handshakes, seconds, sorted.size(), p99 / 1e6, over);
+            Result result = new Result(name, max / 1e6, lag / 1e6, handshakes, seconds, sorted.size(), p99 / 1e6, over);
+            result.loopCpuMsPerHandshake = cpu / 1e6 / handshakes;
+            return result;
         }
     }
 
