@@ -286,7 +286,19 @@ final class AsyncEngine extends AsyncSSLEngine {
                     return new SSLEngineResult(Status.OK, HandshakeStatus.FINISHED, 0, 0);
                 }
             }
-            SSLEngineResult r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+            SSLEngineResult r;
+            if (swallowDeferredFailure) {
+                // The step was cancelled by a close: the failure it left in the inner engine is ours, not
+                // the application's. Drop it and produce the closing records.
+                swallowDeferredFailure = false;
+                try {
+                    r = inner.wrap(srcs, offset, length, dst);
+                } catch (SSLException | RuntimeException e) {
+                    r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+                }
+            } else {
+                r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+            }
             return translate(r, r.bytesConsumed(), r.bytesProduced());
         } finally {
             lock.unlock();
@@ -642,13 +654,37 @@ final class AsyncEngine extends AsyncSSLEngine {
         SSLHandshakeException e;
         if (offload != null) {
             e = new SSLHandshakeException("key offload failed: " + Failures.describe(offload));
-        } else if (cause instanceof SSLHandshakeException) {
-            return (SSLHandshakeException) cause;
         } else {
-            e = new SSLHandshakeException(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+            String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+            String why = rootReason(cause);
+            if (why != null && !message.contains(why)) {
+                message = message + ": " + why;
+            } else if (cause instanceof SSLHandshakeException) {
+                return (SSLHandshakeException) cause;
+            }
+            e = new SSLHandshakeException(message);
         }
         e.initCause(cause);
         return e;
+    }
+
+    /**
+     * The deepest cause below the TLS layer (a certificate problem, a key service error), described,
+     * or {@code null} if there is none: Bouncy Castle's own exceptions only name the alert.
+     */
+    private static String rootReason(Throwable failure) {
+        Throwable deepest = null;
+        int depth = 0;
+        for (Throwable t = failure.getCause(); t != null && depth < 16; t = t.getCause(), depth++) {
+            if (!(t instanceof SSLException) && !t.getClass().getName().startsWith("org.bouncycastle.tls.")) {
+                deepest = t;
+            }
+        }
+        if (deepest == null) {
+            return null;
+        }
+        String message = deepest.getMessage();
+        return message != null ? message : deepest.getClass().getSimpleName();
     }
 
     // ---------------------------------------------------------------- tasks
@@ -790,6 +826,9 @@ final class AsyncEngine extends AsyncSSLEngine {
         return s != null ? s.outboundDone : inner.isOutboundDone();
     }
 
+    /** Set when a close cancelled a step: the inner engine's deferred failure is not reported. */
+    private boolean swallowDeferredFailure;
+
     /** Cancels a pending step and drops its outcome, so that the engine can produce its closing records. */
     private void abandonStep() {
         HandshakeJob pending = job;
@@ -807,9 +846,13 @@ final class AsyncEngine extends AsyncSSLEngine {
             finishStep();
         }
         if (state == EngineState.STEP_DONE) {
-            boolean failed = stepFailure != null;
+            // A step that failed, or whose operation was cancelled (Bouncy Castle then defers the
+            // failure to the next wrap), leaves a handshake that cannot complete.
+            boolean failed = stepFailure != null || offloadFailure != null;
             stepFailure = null;
             if (failed) {
+                swallowDeferredFailure = true;
+                stepResult = null;
                 moveTo(EngineState.FAILED);
             } else {
                 boolean finished = stepResult != null && stepResult.getHandshakeStatus() == HandshakeStatus.FINISHED;

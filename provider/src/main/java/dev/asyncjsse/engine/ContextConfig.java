@@ -2,6 +2,7 @@ package dev.asyncjsse.engine;
 
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.offload.GuardedKeyOffloader;
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.offload.OffloadSettings;
 import java.time.Duration;
@@ -21,13 +22,13 @@ public final class ContextConfig {
     private final long waitBudgetNanos;
 
     ContextConfig() {
-        this.offloader = OffloadSettings.offloaderFromProperties();
+        this.offloader = GuardedKeyOffloader.guard(OffloadSettings.offloaderFromProperties());
         this.offloadTimeout = OffloadSettings.defaultTimeout();
         this.waitBudgetNanos = OffloadSettings.waitBudgetNanos();
     }
 
     public void setOffloader(KeyOffloader offloader) {
-        this.offloader = offloader;
+        this.offloader = GuardedKeyOffloader.guard(offloader);
     }
 
     public KeyOffloader offloader() {

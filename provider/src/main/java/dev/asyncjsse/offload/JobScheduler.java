@@ -39,7 +39,10 @@ public final class JobScheduler {
             this.platformPool = null;
         } else {
             this.virtualFactory = null;
-            this.platformPool = new ThreadPoolExecutor(0, capacity, keepAliveMillis, TimeUnit.MILLISECONDS,
+            // The semaphore bounds the jobs; the pool itself is unbounded, because a worker releases its
+            // permit a moment before it is back waiting for work, and a bounded pool would reject the job
+            // submitted in that moment.
+            this.platformPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, keepAliveMillis, TimeUnit.MILLISECONDS,
                     new SynchronousQueue<>(), new PlatformThreads("asyncjsse-job-"));
         }
     }
