@@ -45,7 +45,7 @@ class FailureContractTest {
                 now.minus(Duration.ofDays(1)), "localhost");
         Loop loop = HandshakeFailureTest.pair(false, protocol, expired, null, null, PKI, "localhost");
         loop.run();
-        assertMessageSaysWhy(loop.clientError, "AsyncJSSE client", "expired|validity");
+        assertMessageSaysWhy(loop.clientError, "AsyncJSSE client", "expired|validity|NotAfter");
     }
 
     @ParameterizedTest(name = "{0}")
