@@ -471,16 +471,20 @@ public final class DemoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         running = false;
         selector.wakeup();
-        thread.join(5000);
-        for (SelectionKey k : selector.keys()) {
-            k.channel().close();
+        try {
+            thread.join(5000);
+            for (SelectionKey k : selector.keys()) {
+                k.channel().close();
+            }
+            selector.close();
+            keyPool.shutdownNow();
+            keyPool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        selector.close();
-        keyPool.shutdownNow();
-        keyPool.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     /** Prints what to try against a server on {@code host:port}. */

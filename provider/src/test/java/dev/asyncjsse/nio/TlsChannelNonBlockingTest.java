@@ -145,10 +145,14 @@ class TlsChannelNonBlockingTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             running = false;
             selector.wakeup();
-            thread.join(5000);
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             for (SelectionKey k : selector.keys()) {
                 k.channel().close();
             }
@@ -274,7 +278,6 @@ class TlsChannelNonBlockingTest {
             List<String> waits = new ArrayList<>();
             drive(server, wakeup, server::handshake, waits);
             assertTrue(waits.contains("offload"), waits.toString());
-            assertEquals("read", waits.get(0));
             ByteBuffer one = ByteBuffer.allocate(1);
             drive(server, wakeup, () -> {
                 if (server.read(one) <= 0 && one.position() == 0) {

@@ -255,8 +255,10 @@ class EngineFuzzTest {
         int pending = 0;
         int saved = 0;
         int spins = 0;
+        long slowestNanos = 0;
+        String slowest = "";
         long start = System.nanoTime();
-        try (Runner runner = new Runner(Fixtures.longProperty("asyncjsse.fuzz.timeoutMillis", 2000))) {
+        try (Runner runner = new Runner(Fixtures.longProperty("asyncjsse.fuzz.timeoutMillis", 5000))) {
             for (int i = 0; i < iterations; i++) {
                 if (only != null && i != Integer.parseInt(only)) {
                     continue;
@@ -268,6 +270,7 @@ class EngineFuzzTest {
                 Input in = generate(seed, i);
                 ran++;
                 String key;
+                long t0 = System.nanoTime();
                 try {
                     Outcome o = runner.run(driver(in.scenario, (stage, flight) -> stage == in.stage ? in.mutated : flight,
                             new Random(in.deliverySeed), in.fragment));
@@ -287,6 +290,11 @@ class EngineFuzzTest {
                     key = "FINDING OOM";
                     findings.add(in + " (seed " + seed + "): OutOfMemoryError");
                 }
+                long took = System.nanoTime() - t0;
+                if (took > slowestNanos) {
+                    slowestNanos = took;
+                    slowest = in.toString();
+                }
                 Integer seen = outcomes.merge(key, 1, Integer::sum);
                 if (seen == 1 && corpusOut != null) {
                     save(Paths.get(corpusOut), in, key);
@@ -298,6 +306,7 @@ class EngineFuzzTest {
         System.out.printf("fuzz: seed %d, %d inputs in %.1f s, %d handshakes completed despite mutation, %d pending results,"
                 + " %d distinct outcomes, %d findings, %d saved%n", seed, ran, secs, handshakes, pending, outcomes.size(),
                 findings.size(), saved);
+        System.out.printf("fuzz: slowest input %.0f ms: %s%n", slowestNanos / 1e6, slowest);
         System.out.println("fuzz: " + spins + " inputs met the getDelegatedTask() spin (engine-bugs.md #1)");
         outcomes.forEach((k, v) -> System.out.println("  " + v + "\t" + k));
         findings.forEach(f -> System.out.println("FINDING " + f));

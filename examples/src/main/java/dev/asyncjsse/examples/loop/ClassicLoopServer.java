@@ -218,10 +218,14 @@ public final class ClassicLoopServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         running = false;
         selector.wakeup();
-        thread.join(5000);
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (SelectionKey k : selector.keys()) {
             k.channel().close();
         }
