@@ -90,6 +90,7 @@ class NettyEventLoopGapTest {
         final double p99GapMs;
         final int gapsOverLatency;
         double loopCpuMsPerHandshake;
+        double loopParkedMsPerHandshake;
 
         Result(String name, double pingGapMs, double loopLagMs, int handshakes, double handshakeSeconds, int pings,
                 double p99GapMs, int gapsOverLatency) {
@@ -104,8 +105,8 @@ class NettyEventLoopGapTest {
         }
 
         String row() {
-            return String.format(Locale.ROOT, "| %-62s | %8.1f | %8.1f | %7.1f | %7d | %4d in %5.2f s | %6d | %8.2f |", name, pingGapMs, loopLagMs,
-                    p99GapMs, gapsOverLatency, handshakes, handshakeSeconds, pings, loopCpuMsPerHandshake);
+            return String.format(Locale.ROOT, "| %-62s | %8.1f | %8.1f | %7.1f | %7d | %4d in %5.2f s | %6d | %8.2f | %8.2f |", name, pingGapMs,
+                    loopLagMs, p99GapMs, gapsOverLatency, handshakes, handshakeSeconds, pings, loopCpuMsPerHandshake, loopParkedMsPerHandshake);
         }
     }
 
@@ -167,13 +168,14 @@ class NettyEventLoopGapTest {
                 CONCURRENCY, HANDSHAKES_PER_CLIENT, Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), Runtime.version()));
         report.append("| configuration                                                  | ping gap | loop lag | p99 gap | gaps>" + String.format(Locale.ROOT, "%-3d", LATENCY.toMillis())
-                + "| handshakes       | pings  | loop CPU |\n");
-        report.append("|----------------------------------------------------------------|---------:|---------:|--------:|--------:|-----------------:|-------:|---------:|\n");
+                + "| handshakes       | pings  | loop CPU | loop waits |\n");
+        report.append("|----------------------------------------------------------------|---------:|---------:|--------:|--------:|-----------------:|-------:|---------:|-----------:|\n");
         results.forEach(r -> report.append(r.row()).append('\n'));
         report.append("ping gap: longest time between two answers on the established connection while handshakes ran (ms)\n");
         report.append("loop lag: longest delay of a 1 ms periodic task on the event loop (ms)\n");
         report.append("p99 gap: 99th percentile of those times (ms); gaps>N: how many were longer than the key latency\n");
         report.append("loop CPU: event-loop thread CPU time per handshake, pings included (ms)\n");
+        report.append("loop waits: time the event-loop thread spent waiting or sleeping (not selecting, not running) per handshake (ms)\n");
         report.append(String.format(Locale.ROOT, "longest event-loop gap, %s key latency: AsyncJSSE (delegated-task executor) %.1f ms, "
                 + "SunJSSE (tasks inline) %.1f ms%n", ms(), asyncExecutor.pingGapMs, sunInline.pingGapMs));
         System.out.println(report);
@@ -184,11 +186,33 @@ class NettyEventLoopGapTest {
         assertEquals(expected, offloaded, "every AsyncJSSE handshake's signature went through the offloader");
         // The baseline really stalls: each inline handshake holds the loop for the 20 ms signature.
         assertTrue(sunInline.pingGapMs >= LATENCY.toMillis(), report::toString);
-        // With an executor for Netty's delegated tasks, a pending offload does not hold the loop. Generous
-        // bound (shared CI machines, two CPUs): below five times the latency (four handshakes run at once,
-        // so a loop that waited for them would stall about that long), and below the inline baseline.
-        assertTrue(withinBound(asyncExecutor), report::toString);
-        assertTrue(asyncExecutor.pingGapMs < sunInline.pingGapMs, report::toString);
+
+        // Blocking, measured apart from CPU starvation: the time the loop thread spent waiting. With
+        // tasks inline it waits for each signature; with an executor it waits at most the engine's wait
+        // budget per step (dev.asyncjsse.waitBudget, 1 ms), which a starved CPU stretches.
+        long latency = LATENCY.toMillis();
+        assertTrue(asyncInline.loopParkedMsPerHandshake >= latency / 2.0, report::toString);
+        assertTrue(asyncExecutor.loopParkedMsPerHandshake < latency, report::toString);
+        assertTrue(asyncExecutor.loopParkedMsPerHandshake < asyncInline.loopParkedMsPerHandshake / 2, report::toString);
+
+        // The longest gap itself, where the machine is not overloaded (a load average above twice the
+        // CPUs makes every configuration's gaps scheduler noise; they are still reported). Generous
+        // bound: below five times the latency (four handshakes run at once, so a loop that waited for
+        // them would stall about that long), and below the inline baseline.
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (load >= 0 && load <= 2.0 * cpus) {
+            assertTrue(withinBound(asyncExecutor), report::toString);
+            assertTrue(asyncExecutor.pingGapMs < sunInline.pingGapMs, report::toString);
+        } else {
+            System.out.printf(Locale.ROOT, "load average %.1f on %d CPUs: the gap bounds are reported, not asserted%n", load, cpus);
+        }
+    }
+
+    /** Milliseconds the thread has spent in WAITING or TIMED_WAITING (parked, sleeping, in Object.wait). */
+    static long waited(java.lang.management.ThreadMXBean mx, long id) {
+        java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+        return info == null ? 0 : info.getWaitedTime();
     }
 
     static boolean withinBound(Result r) {
@@ -231,6 +255,10 @@ class NettyEventLoopGapTest {
             java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
             long loopId = server.loopThread().getId();
             long cpuBefore = mx.getThreadCpuTime(loopId);
+            if (mx.isThreadContentionMonitoringSupported()) {
+                mx.setThreadContentionMonitoringEnabled(true);
+            }
+            long waitedBefore = waited(mx, loopId);
             server.startLoopProbe();
             loadRunning.set(true);
             long start = System.nanoTime();
@@ -257,6 +285,10 @@ class NettyEventLoopGapTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             loadRunning.set(false);
             long cpu = mx.getThreadCpuTime(loopId) - cpuBefore;
+            long waitedMs = waited(mx, loopId) - waitedBefore;
+            if (waitedBefore < 0) {
+                waitedMs = 0;
+            }
             long lag = server.stopLoopProbe();
             if (sampler != null) {
                 System.out.println("event-loop stall samples, " + name + ":\n" + sampler.stop());
@@ -273,6 +305,7 @@ class NettyEventLoopGapTest {
             int over = (int) sorted.stream().filter(g -> g > LATENCY.toNanos()).count();
             Result result = new Result(name, max / 1e6, lag / 1e6, handshakes, seconds, sorted.size(), p99 / 1e6, over);
             result.loopCpuMsPerHandshake = cpu / 1e6 / handshakes;
+            result.loopParkedMsPerHandshake = (double) waitedMs / handshakes;
             return result;
         }
     }

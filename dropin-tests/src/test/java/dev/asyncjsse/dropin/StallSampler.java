@@ -18,11 +18,12 @@ final class StallSampler {
                 Thread.State state = target.getState();
                 StackTraceElement[] stack = target.getStackTrace();
                 boolean inSelect = stack.length > 0 && stack[0].getMethodName().contains("epollWait");
-                if (!inSelect && stack.length > 0) {
+                boolean waiting = state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+                if (!inSelect && stack.length > 0 && (waiting || !Boolean.getBoolean("dropin.gap.sample.waitsOnly"))) {
                     StringBuilder key = new StringBuilder(state.toString());
                     int shown = 0;
                     for (StackTraceElement e : stack) {
-                        if (shown < 8) {
+                        if (shown < 14) {
                             key.append("\n    ").append(e.getClassName()).append('.').append(e.getMethodName()).append(':').append(e.getLineNumber());
                             shown++;
                         }
