@@ -128,6 +128,24 @@ final class Support {
         return response;
     }
 
+    /** {@code n} GETs at once, each on its own client context (a full handshake each); returns the bodies. */
+    static List<String> parallelGets(URI uri, int n, String protocol, Certificate... anchors) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(n, 8));
+        try {
+            List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> httpGet(uri, protocol, anchors).body()));
+            }
+            List<String> bodies = new ArrayList<>();
+            for (java.util.concurrent.Future<String> f : futures) {
+                bodies.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return bodies;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** The result of a process run. */
     static final class Run {
         final int exit;

@@ -27,7 +27,7 @@ class TomcatTest {
         List<String> options = List.of(
                 "-Djava.security.properties=" + security,
                 "-Ddev.asyncjsse.offload=executor:2",
-                "-Ddev.asyncjsse.offload.latency=5");
+                "-Ddev.asyncjsse.offload.latency=20");
         try (ChildJvm child = new ChildJvm(dir, options, TomcatMain.class, keyStore.toString(), new String(TestPki.PASSWORD),
                 dir.resolve("base").toString())) {
             int port = child.port();
@@ -37,6 +37,9 @@ class TomcatTest {
                     assertEquals("hello " + protocol, Support.httpGet(uri, protocol, pki.caCertificate()).body());
                 }
                 assertEquals("hello " + protocol, Support.curl(uri.toString(), ca, protocol.substring(4)));
+            }
+            for (String body : Support.parallelGets(uri, 16, "TLSv1.3", pki.caCertificate())) {
+                assertEquals("hello TLSv1.3", body);
             }
             int exit = child.finish();
             String out = child.output();
