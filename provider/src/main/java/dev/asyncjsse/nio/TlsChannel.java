@@ -203,6 +203,24 @@ public final class TlsChannel implements ByteChannel {
             return this;
         }
 
+        /**
+         * The usual wake-up for a selector loop: adds the channel to {@code queue} and calls
+         * {@code selector.wakeup()}. The loop drains {@code queue} after each {@code select} and repeats
+         * the call that threw {@link OffloadPendingException} for each channel in it.
+         *
+         * @param selector the loop's selector
+         * @param queue a thread-safe queue, e.g. a {@code ConcurrentLinkedQueue}
+         * @return this
+         */
+        public Builder offloadWakeup(java.nio.channels.Selector selector, java.util.Queue<? super TlsChannel> queue) {
+            Objects.requireNonNull(selector, "selector");
+            Objects.requireNonNull(queue, "queue");
+            return offloadWakeup(ch -> {
+                queue.add(ch);
+                selector.wakeup();
+            });
+        }
+
         /** @return the channel */
         public TlsChannel build() {
             return new TlsChannel(this);
@@ -660,6 +678,14 @@ public final class TlsChannel implements ByteChannel {
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                     flush();
                     throw new SSLException("the engine's outbound side is closed");
+                }
+                if (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                        runTasks();
+                    } else {
+                        throw new SSLException("write cannot progress: the engine wants " + r.getHandshakeStatus()
+                                + " after the handshake (renegotiation is not supported by TlsChannel)");
+                    }
                 }
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     flush();

@@ -325,6 +325,81 @@ class TlsChannelNonBlockingTest {
     }
 
     @Test
+    void closeWithUnsentOutputDoesNotBlock() throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        try (TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, -1)).build()) {
+            TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build();
+            CompletableFuture<Void> s = CompletableFuture.runAsync(() -> {
+                try {
+                    server.handshake(); // then never reads
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            client.handshake();
+            s.get(10, TimeUnit.SECONDS);
+            pair[0].configureBlocking(false);
+            ByteBuffer big = ByteBuffer.allocate(1 << 20);
+            boolean blocked = false;
+            for (int i = 0; i < 64 && !blocked; i++) {
+                try {
+                    client.write(big);
+                    big.clear();
+                } catch (NeedsWriteException e) {
+                    blocked = true;
+                }
+            }
+            assertTrue(blocked, "the socket never filled up");
+            assertTrue(client.hasPendingOutput());
+            long start = System.nanoTime();
+            client.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+            assertFalse(client.isOpen());
+            assertFalse(pair[0].isOpen());
+        }
+    }
+
+    @Test
+    void selectorQueueWakeup() throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        pair[1].configureBlocking(false);
+        Queue<TlsChannel> queue = new ConcurrentLinkedQueue<>();
+        try (Selector selector = Selector.open();
+             TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build();
+             TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, 30))
+                     .offloadWakeup(selector, queue).build()) {
+            SelectionKey key = pair[1].register(selector, SelectionKey.OP_READ);
+            CompletableFuture<Void> c = CompletableFuture.runAsync(() -> {
+                try {
+                    client.handshake();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            boolean sawPending = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!server.isHandshakeComplete() && System.nanoTime() < deadline) {
+                selector.select(1000);
+                selector.selectedKeys().clear();
+                queue.clear();
+                try {
+                    server.handshake();
+                } catch (NeedsReadException e) {
+                    key.interestOps(SelectionKey.OP_READ);
+                } catch (NeedsWriteException e) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                } catch (OffloadPendingException e) {
+                    sawPending = true;
+                    key.interestOps(0);
+                }
+            }
+            assertTrue(server.isHandshakeComplete());
+            assertTrue(sawPending);
+            c.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void closeWhileOffloadPendingCancelsAndNeverWakesUp() throws Exception {
         SocketChannel[] pair = Fixtures.socketPair();
         pair[1].configureBlocking(false);
