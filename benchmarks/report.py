@@ -203,6 +203,9 @@ def main():
         rows = load_jmh(d)
         hs = handshake_tables(rows, out)
         handoff_table(rows, out)
+        h = os.path.join(d, "handoff.txt")
+        if os.path.exists(h):
+            out.append("### Handshake-job handoff (HandoffProbe, interleaved)\n\n```\n" + open(h).read().strip() + "\n```\n")
         bulk_table(rows, out)
         floor = floor_table(rows, out)
         if floor and hs.get(("TLSv1.3", "EC_P256")):

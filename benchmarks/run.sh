@@ -1,24 +1,34 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them. Usage (from the repository root or anywhere):
-#   benchmarks/run.sh [--full] [--skip-build] [jmh|load|parked|plot|all] [extra JMH args / regex]
-# Default: "all" with short settings for a small (2-core) machine. JAVA_HOME selects the JDK.
-#   jmh    : JMH benchmarks (HandshakeBench, BulkBench, FloorBench) -> benchmarks/results/<jdk>/jmh.json
-#   load   : loopback load harness -> benchmarks/results/<jdk>/load.csv
-#   parked : memory of parked handshakes -> benchmarks/results/<jdk>/parked.txt
-#   plot   : tables (results/<jdk>/tables.md) and PNG plot from the recorded files
+#   benchmarks/run.sh [--full] [--skip-build] [STAGE...] [-- extra JMH args / regex]
+# Default: all stages with short settings for a small (2-core) machine. JAVA_HOME selects the JDK.
+# Stages (results go to benchmarks/results/<jdk>/):
+#   handshake : JMH HandshakeBench (5 providers x TLS 1.3/1.2 x ECDSA/RSA)  -> jmh-handshake.json/.txt
+#   handoff   : HandoffProbe (one handshake-job handoff, interleaved)        -> handoff.txt
+#   bulk      : JMH BulkBench + FloorBench (AEAD MB/s, primitive floor)      -> jmh-bulk-floor.json/.txt
+#   jmh       : handshake + handoff + bulk
+#   load      : loopback load harness                                        -> load.csv/.txt
+#   parked    : memory of parked handshakes                                  -> parked.txt
+#   plot      : tables.md per JDK and results/handshakes-vs-latency.png from the recorded files
+#   all       : everything above
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-FULL=0; BUILD=1; WHAT=all
+FULL=0; BUILD=1; WHAT=" "
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --full) FULL=1; shift ;;
     --skip-build) BUILD=0; shift ;;
-    jmh|load|parked|plot|all) WHAT="$1"; shift ;;
+    handshake|handoff|bulk|load|parked|plot) WHAT="$WHAT$1 "; shift ;;
+    jmh) WHAT="$WHAT handshake handoff bulk "; shift ;;
+    all) WHAT="$WHAT handshake handoff bulk load parked plot "; shift ;;
+    --) shift; break ;;
     *) break ;;
   esac
 done
+[[ "$WHAT" == " " ]] && WHAT=" handshake handoff bulk load parked plot "
+has() { [[ "$WHAT" == *" $1 "* ]]; }
 if [[ $BUILD == 1 ]]; then
   (cd "$ROOT" && mvn -q install -DskipTests -pl benchmarks -am)
 fi
@@ -56,31 +66,34 @@ else
   LOAD_ARGS=(--seconds 4 --warmup 2)
   PARKED_COUNT=10000
 fi
-{ echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
-  echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; } > "$OUT/machine.txt"
-if [[ $WHAT == jmh || $WHAT == all ]]; then
-  if [[ $# -gt 0 ]]; then
-    # Custom selection: everything after the options goes to JMH.
-    "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | tee "$OUT/jmh-custom.txt"
-  else
-    "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD \
-        -rf json -rff "$OUT/jmh-handshake.json" | tee "$OUT/jmh-handshake.txt"
-    # The handoff: an offloader completing on the job thread, vs ASYNC_SYNC above, TLS 1.3 ECDSA only.
-    "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" -p impl=ASYNC_SYNC,ASYNC_OFFLOAD_INLINE \
-        -p protocol=TLSv1.3 -p key=EC_P256 -rf json -rff "$OUT/jmh-handoff.json" | tee "$OUT/jmh-handoff.txt"
-    "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"
-  fi
+{ echo "stages:$WHAT"; echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
+  echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/machine.txt"
+if [[ $# -gt 0 ]]; then
+  # Custom selection: everything after the stages goes to JMH.
+  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | tee "$OUT/jmh-custom.txt"
+  exit 0
 fi
-if [[ $WHAT == load || $WHAT == all ]]; then
+if has handshake; then
+  "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" \
+      -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD -rf json -rff "$OUT/jmh-handshake.json" | tee "$OUT/jmh-handshake.txt"
+fi
+if has handoff; then
+  "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" dev.asyncjsse.bench.HandoffProbe 1000 \
+      2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | tee "$OUT/handoff.txt"
+fi
+if has bulk; then
+  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"
+fi
+if has load; then
   "$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.asyncjsse.bench.LoadHarness "${LOAD_ARGS[@]}" --out "$OUT/load.csv" | tee "$OUT/load.txt"
 fi
 if [[ $JDK_TAG == jdk17 ]]; then
   PARKED_COUNT=1000  # each parked handshake holds a platform thread on JDK 17; the pool caps parks (EAGAIN beyond)
 fi
-if [[ $WHAT == parked || $WHAT == all ]]; then
+if has parked; then
   "$JAVA" -Xmx2g -cp "$CP" dev.asyncjsse.bench.ParkedMemory --count "$PARKED_COUNT" | tee "$OUT/parked.txt"
 fi
-if [[ $WHAT == plot || $WHAT == all ]]; then
+if has plot; then
   python3 "$HERE/report.py" "$HERE/results"
   "$JAVA" -Djava.awt.headless=true -cp "$CP" dev.asyncjsse.bench.Plot "$HERE/results" "$HERE/results/handshakes-vs-latency.png"
 fi

@@ -52,7 +52,7 @@ public enum Impl {
      * A context of this implementation for {@code protocol} ("TLS", "TLSv1.3", ...), with the key
      * managers of its own provider's {@code PKIX} factory for {@code identity} (BCJSSE with BC's JCA
      * cannot use SunJSSE's key manager: it finds no usable credential). AsyncJSSE, which has no key
-     * manager factory, gets SunJSSE's, as its users would.
+     * manager factory, gets SunJSSE's default one, as its users would.
      */
     public SSLContext context(String protocol, TestPki.Identity identity, TrustManager[] tm) throws Exception {
         KeyManager[] km = null;
@@ -66,7 +66,16 @@ public enum Impl {
                     kmf = KeyManagerFactory.getInstance("PKIX", Holder.BCJSSE_BC);
                     break;
                 default:
-                    kmf = KeyManagerFactory.getInstance("PKIX", "SunJSSE");
+                    // The JDK's default algorithm (SunX509 unless configured), as a server that calls
+                    // KeyManagerFactory.getDefaultAlgorithm() gets. -Dbench.keyManager=PKIX selects
+                    // SunJSSE's PKIX manager, which decrypts the PKCS12 entry on every handshake (see
+                    // RESULTS.md); -Dbench.asyncKeyManager=bcjsse gives AsyncJSSE BCJSSE's manager.
+                    if (isAsync() && "bcjsse".equals(System.getProperty("bench.asyncKeyManager"))) {
+                        kmf = KeyManagerFactory.getInstance("PKIX", Holder.BCJSSE_JDK);
+                    } else {
+                        kmf = KeyManagerFactory.getInstance(
+                                System.getProperty("bench.keyManager", KeyManagerFactory.getDefaultAlgorithm()), "SunJSSE");
+                    }
                     break;
             }
             kmf.init(TestPki.keyStore(identity), TestPki.PASSWORD);

@@ -111,7 +111,7 @@ public final class LoadHarness {
         }
         // JIT warm-up of every code path, not recorded.
         for (Config c : configs) {
-            run(c, 0, 0, 1, clients);
+            run(c, 0, 0, 3, clients);
         }
         for (int latency : latencies) {
             for (Config c : configs) {
@@ -219,7 +219,7 @@ public final class LoadHarness {
         Server(Config config, int latencyMs) throws Exception {
             this.config = config;
             long latencyNanos = TimeUnit.MILLISECONDS.toNanos(latencyMs);
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", "SunJSSE");
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm(), "SunJSSE");
             kmf.init(dev.asyncjsse.testkit.TestPki.keyStore(Impl.Pki.EC), dev.asyncjsse.testkit.TestPki.PASSWORD);
             X509ExtendedKeyManager km = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
             taskPool = Executors.newCachedThreadPool(daemon("sun-tasks"));
