@@ -113,6 +113,49 @@ class DemoServerTest {
         assertTrue(tls12.contains("TLSv1.2"), tls12);
     }
 
+    /** Clients that hang up mid-handshake or send junk do not disturb the loop. */
+    @Test
+    void brokenClientsDoNotDisturbTheLoop() throws Exception {
+        byte[][] openings = {
+            {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00}, // the start of a ClientHello, then EOF
+            {0x16, 0x03, 0x01, 0x00, 0x00},             // an empty handshake record: malformed
+            {0x16, 0x05},                               // 0x16 but not TLS
+            "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII), // half a plain request
+        };
+        for (byte[] opening : openings) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(opening);
+                s.getOutputStream().flush();
+                s.shutdownOutput();
+                s.setSoTimeout(10_000);
+                s.getInputStream().readAllBytes(); // the server closes (or answers with an alert)
+            }
+        }
+        // and the server still serves, over TLS from Java too
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS", "SunJSSE");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
+            assertTrue(page.contains("protocol:        TLSv1.3"), page);
+        }
+    }
+
     @Test
     void manyConcurrentCurlsWhileOffloadIsOn() throws Exception {
         Assumptions.assumeTrue(available("curl"), "curl is not installed");
