@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -52,7 +53,8 @@ final class NettyHttpsServer implements AutoCloseable {
      */
     NettyHttpsServer(SSLContext sslContext, Executor delegatedTaskExecutor) throws InterruptedException {
         // The configuration the README shows: Netty's JdkSslContext around the provider's SSLContext.
-        SslContext nettyContext = new JdkSslContext(sslContext, false, ClientAuth.NONE);
+        SslContext nettyContext = new JdkSslContext(sslContext, false, null, IdentityCipherSuiteFilter.INSTANCE, null,
+                ClientAuth.NONE, null, false);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, worker)
                 .channel(NioServerSocketChannel.class)
@@ -100,10 +102,10 @@ final class NettyHttpsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.close().sync();
+    public void close() {
+        channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        worker.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        worker.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

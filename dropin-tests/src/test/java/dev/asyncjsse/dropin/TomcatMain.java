@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import javax.net.ssl.SSLContext;
 import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.net.SSLHostConfig;
@@ -43,7 +44,7 @@ public final class TomcatMain {
         tomcat.setConnector(connector);
 
         Context context = tomcat.addContext("", base.toString());
-        Tomcat.addServlet(context, "hello", new HttpServlet() {
+        Wrapper servlet = Tomcat.addServlet(context, "hello", new HttpServlet() {
             private static final long serialVersionUID = 1L;
 
             @Override
@@ -53,7 +54,7 @@ public final class TomcatMain {
                 resp.getWriter().print("hello " + protocol);
             }
         });
-        context.addServletMappingDecoded("/*", "hello");
+        servlet.addMapping("/*");
         tomcat.start();
 
         System.out.println("TLS-PROVIDER " + SSLContext.getInstance("TLS").getProvider().getName());
