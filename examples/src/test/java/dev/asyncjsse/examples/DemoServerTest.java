@@ -113,6 +113,15 @@ class DemoServerTest {
         assertTrue(tls12.contains("TLSv1.2"), tls12);
     }
 
+    @Test
+    void nioDemoClient() throws Exception {
+        String page = DemoClient.fetch("127.0.0.1", server.port(), "b.localhost", "GET", "/", null);
+        assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
+        assertTrue(page.contains("certificate:     CN=b.localhost"), page);
+        String echo = DemoClient.fetch("127.0.0.1", server.port(), null, "POST", "/echo", "over nio".getBytes(StandardCharsets.UTF_8));
+        assertTrue(echo.endsWith("\r\n\r\nover nio"), echo);
+    }
+
     /** Clients that hang up mid-handshake or send junk do not disturb the loop. */
     @Test
     void brokenClientsDoNotDisturbTheLoop() throws Exception {
