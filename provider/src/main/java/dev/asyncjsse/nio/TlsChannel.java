@@ -193,7 +193,9 @@ public final class TlsChannel implements ByteChannel {
         /**
          * What to run when a parked key operation is done, from a job thread: typically
          * {@code ch -> { queue.add(ch); selector.wakeup(); }}. Must be short and must not block. Only
-         * used with an {@link AsyncSSLEngine}.
+         * used with an {@link AsyncSSLEngine}: the channel installs its own
+         * {@link AsyncSSLEngine#setOffloadCallback engine callback}, replacing any set before, and calls
+         * this from it (never after {@link #close()}).
          *
          * @param wakeup the wake-up, or {@code null} for none
          * @return this
