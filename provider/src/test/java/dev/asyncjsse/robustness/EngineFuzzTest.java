@@ -88,8 +88,7 @@ class EngineFuzzTest {
         }
         for (Scenario sc : SCENARIOS) {
             Outcome o = driver(sc, null, null, 0).run();
-            // targetHandshakeDone is not required: engine-bugs.md #2 (FINISHED lost when the last step runs in a job)
-            if (!o.appDataReceived || o.targetError != null) {
+            if (!o.targetHandshakeDone || !o.appDataReceived || o.targetError != null) {
                 throw new AssertionError("recording " + sc + " failed: handshake " + o.targetHandshakeDone + ", app data "
                         + o.appDataReceived + ", error " + o.targetError);
             }
@@ -254,7 +253,6 @@ class EngineFuzzTest {
         int handshakes = 0;
         int pending = 0;
         int saved = 0;
-        int spins = 0;
         long slowestNanos = 0;
         String slowest = "";
         long start = System.nanoTime();
@@ -279,9 +277,6 @@ class EngineFuzzTest {
                         handshakes++;
                     }
                     pending += o.pendingResults;
-                    if (o.delegatedTaskSpin) {
-                        spins++;
-                    }
                 } catch (Violation v) {
                     key = "FINDING " + v.getMessage().split("\n")[0];
                     findings.add(in + " (seed " + seed + "): " + v.getMessage()
@@ -307,7 +302,6 @@ class EngineFuzzTest {
                 + " %d distinct outcomes, %d findings, %d saved%n", seed, ran, secs, handshakes, pending, outcomes.size(),
                 findings.size(), saved);
         System.out.printf("fuzz: slowest input %.0f ms: %s%n", slowestNanos / 1e6, slowest);
-        System.out.println("fuzz: " + spins + " inputs met the getDelegatedTask() spin (engine-bugs.md #1)");
         outcomes.forEach((k, v) -> System.out.println("  " + v + "\t" + k));
         findings.forEach(f -> System.out.println("FINDING " + f));
         assertTrue(findings.isEmpty(), findings.size() + " findings, first: " + (findings.isEmpty() ? "" : findings.get(0)));

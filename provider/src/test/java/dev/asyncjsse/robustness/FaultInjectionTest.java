@@ -86,10 +86,12 @@ class FaultInjectionTest {
                     Fixtures.asyncServer(Fixtures.latencyOffloader(400), Duration.ofSeconds(3)), conn -> {
                         Thread closer = new Thread(() -> {
                             AsyncSSLEngine e = (AsyncSSLEngine) conn.engine;
-                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                             while (!e.isOffloadPending() && System.nanoTime() < deadline) {
                                 Thread.onSpinWait();
                             }
+                            System.out.println("closer: pending=" + e.isOffloadPending() + " after "
+                                    + (System.nanoTime() - deadline + TimeUnit.SECONDS.toNanos(10)) / 1_000_000 + " ms");
                             if (e.isOffloadPending()) {
                                 callbacksAtClose[0] = conn.callbacks;
                                 closedFromOutside.put("conn", conn);

@@ -14,15 +14,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
- * Minimal reproducers of engine bugs found by the robustness tests, described in
- * {@code /work/shared-notes/engine-bugs.md}. They fail until the engine is fixed, so they run only with
- * {@code -Dasyncjsse.knownBugs=true}; whoever fixes a bug removes the gate on its test.
+ * Regression tests for engine bugs the robustness tests found (described in
+ * {@code /work/shared-notes/engine-bugs.md}; both fixed in the engine: 4d82117, 5ca70d6 and the
+ * getDelegatedTask change).
  */
-@EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true")
-class KnownEngineBugsTest {
+class FoundBugsRegressionTest {
 
     /**
      * Bug 1: with an offloader, once the parked step has finished, {@code getDelegatedTask()} keeps

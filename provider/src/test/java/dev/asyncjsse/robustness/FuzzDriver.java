@@ -78,7 +78,6 @@ final class FuzzDriver {
         int targetCalls;
         int pendingResults;
         int stageMutated = -1;
-        boolean delegatedTaskSpin;
     }
 
     private static final byte[] PING = "ping from the peer".getBytes(StandardCharsets.US_ASCII);
@@ -391,10 +390,8 @@ final class FuzzDriver {
         while ((task = target.getDelegatedTask()) != null) {
             task.run();
             if (++n >= 3) {
-                // Known engine bug (engine-bugs.md #1): while the finished step is not yet taken by a
-                // wrap/unwrap, getDelegatedTask() hands out a new task forever. Count it and drive on.
-                outcome.delegatedTaskSpin = true;
-                break;
+                // engine-bugs.md #1 (fixed): getDelegatedTask() handed out a new task forever
+                throw new Violation("getDelegatedTask() keeps returning tasks: a drain-until-null loop never ends");
             }
         }
         if (target.getHandshakeStatus() == HandshakeStatus.NEED_TASK && !asyncTarget.isOffloadPending()) {
