@@ -121,6 +121,45 @@ class Pkcs11SoftHsmTest {
         assertEquals(2, privateKeys, r.out);
     }
 
+    /**
+     * No code at all: Tomcat's connector names a PKCS11 key store; java.security configures SunPKCS11
+     * with the token and installs AsyncJSSE; a system property turns offload on.
+     */
+    @Test
+    void tomcatServesFromTheTokenConfiguredOnlyByFiles() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(hsm.dir.resolve("tomcat"));
+        int pkcs11Index = 0;
+        for (int i = 1; i <= Support.configuredProviderCount(); i++) {
+            if ("SunPKCS11".equals(Security.getProperty("security.provider." + i))) {
+                pkcs11Index = i;
+            }
+        }
+        assertTrue(pkcs11Index > 0, "SunPKCS11 is not in this JDK's java.security");
+        Path security = dir.resolve("asyncjsse-hsm.security");
+        java.nio.file.Files.writeString(security, "security.provider." + pkcs11Index + "=SunPKCS11 " + hsm.pkcs11Cfg + "\n"
+                + "security.provider." + (Support.configuredProviderCount() + 1) + "=AsyncJSSE\n"
+                + "jdk.security.provider.preferred=SSLContext.TLS:AsyncJSSE,SSLContext.Default:AsyncJSSE\n");
+        List<String> options = List.of("-Djava.security.properties=" + security, "-Ddev.asyncjsse.offload=executor:2");
+        try (ChildJvm child = new ChildJvm(dir, options, TomcatMain.class, "NONE", SoftHsm.PIN, dir.resolve("base").toString(),
+                "PKCS11", "ec")) {
+            URI uri = URI.create("https://localhost:" + child.port() + "/hello");
+            for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+                HttpResponse<String> r = Support.httpGet(uri, protocol, cert("ec"));
+                assertEquals("hello " + protocol, r.body());
+                assertEquals(cert("ec"), r.sslSession().get().getPeerCertificates()[0], "the token's certificate");
+                assertEquals("hello " + protocol, Support.curl(uri.toString(), caFile, protocol.substring(4)));
+            }
+            int exit = child.finish();
+            String out = child.output();
+            assertEquals(0, exit, out);
+            assertTrue(out.contains("TLS-PROVIDER AsyncJSSE"), out);
+            long threads = child.lines().stream().filter(l -> l.startsWith("OFFLOAD-THREADS "))
+                    .mapToLong(l -> Long.parseLong(l.substring("OFFLOAD-THREADS ".length()))).findFirst().orElse(0);
+            assertTrue(threads > 0, () -> "no asyncjsse-offload thread ran\n" + out);
+            System.out.println(java.nio.file.Files.readString(security) + out);
+        }
+    }
+
     @ParameterizedTest(name = "{0} key, {1}")
     @CsvSource({"ec, TLSv1.3", "ec, TLSv1.2", "rsa, TLSv1.3", "rsa, TLSv1.2"})
     void servesTlsWithTokenKey(String alias, String protocol) throws Exception {

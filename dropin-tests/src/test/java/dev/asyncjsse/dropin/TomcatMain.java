@@ -18,7 +18,8 @@ import org.apache.tomcat.util.net.SSLHostConfigCertificate;
 /**
  * Child JVM: embedded Tomcat 11 with its JSSE implementation, configured as any Tomcat HTTPS
  * connector is (key store file and password). AsyncJSSE comes in only through the java.security
- * override, offload only through system properties. Arguments: key store path, password, base dir.
+ * override, offload only through system properties. Arguments: key store path ({@code NONE} for a
+ * token), password, base dir, optionally the key store type (default PKCS12) and the key alias.
  */
 public final class TomcatMain {
 
@@ -37,7 +38,10 @@ public final class TomcatMain {
         SSLHostConfigCertificate certificate = new SSLHostConfigCertificate(host, SSLHostConfigCertificate.Type.UNDEFINED);
         certificate.setCertificateKeystoreFile(args[0]);
         certificate.setCertificateKeystorePassword(args[1]);
-        certificate.setCertificateKeystoreType("PKCS12");
+        certificate.setCertificateKeystoreType(args.length > 3 ? args[3] : "PKCS12");
+        if (args.length > 4) {
+            certificate.setCertificateKeyAlias(args[4]);
+        }
         host.addCertificate(certificate);
         connector.addSslHostConfig(host);
         tomcat.getService().addConnector(connector);
