@@ -254,6 +254,7 @@ class EngineFuzzTest {
         int pending = 0;
         int saved = 0;
         long slowestNanos = 0;
+        int buffered = 0;
         String slowest = "";
         long start = System.nanoTime();
         try (Runner runner = new Runner(Fixtures.longProperty("asyncjsse.fuzz.timeoutMillis", 5000))) {
@@ -277,6 +278,9 @@ class EngineFuzzTest {
                         handshakes++;
                     }
                     pending += o.pendingResults;
+                    if (o.bufferedStart) {
+                        buffered++;
+                    }
                 } catch (Violation v) {
                     key = "FINDING " + v.getMessage().split("\n")[0];
                     findings.add(in + " (seed " + seed + "): " + v.getMessage()
@@ -301,6 +305,7 @@ class EngineFuzzTest {
         System.out.printf("fuzz: seed %d, %d inputs in %.1f s, %d handshakes completed despite mutation, %d pending results,"
                 + " %d distinct outcomes, %d findings, %d saved%n", seed, ran, secs, handshakes, pending, outcomes.size(),
                 findings.size(), saved);
+        System.out.println("fuzz: " + buffered + " inputs started the server with beginHandshake(ByteBuffer)");
         System.out.printf("fuzz: slowest input %.0f ms: %s%n", slowestNanos / 1e6, slowest);
         outcomes.forEach((k, v) -> System.out.println("  " + v + "\t" + k));
         findings.forEach(f -> System.out.println("FINDING " + f));

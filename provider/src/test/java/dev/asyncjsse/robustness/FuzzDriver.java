@@ -78,6 +78,7 @@ final class FuzzDriver {
         int targetCalls;
         int pendingResults;
         int stageMutated = -1;
+        boolean bufferedStart;
     }
 
     private static final byte[] PING = "ping from the peer".getBytes(StandardCharsets.US_ASCII);
@@ -93,6 +94,7 @@ final class FuzzDriver {
     private final int fragment;
     private final boolean callbackStyle;
     private final boolean closeWhilePending;
+    private final boolean bufferedStart;
     private final Outcome outcome = new Outcome();
 
     private final Semaphore callbacks = new Semaphore(0);
@@ -127,6 +129,7 @@ final class FuzzDriver {
         this.callbackStyle = scenario.offload && this.random.nextBoolean();
         this.closeWhilePending = scenario.offload && random != null && this.random.nextInt(16) == 0;
         boolean targetIsServer = scenario.role == Role.SERVER;
+        this.bufferedStart = targetIsServer && random != null && this.random.nextInt(4) == 0;
         target = targetCtx.createSSLEngine("localhost", 443);
         target.setUseClientMode(!targetIsServer);
         asyncTarget = (AsyncSSLEngine) target;
@@ -150,7 +153,14 @@ final class FuzzDriver {
             throw new IllegalStateException("the SunJSSE peer cannot start", e);
         }
         try {
-            target.beginHandshake();
+            if (bufferedStart) {
+                // AsyncSSLEngine.beginHandshake(ByteBuffer): start with bytes "already read" (a sniffed
+                // ClientHello, maybe mutated, maybe partial)
+                pumpPeer();
+                beginBuffered();
+            } else {
+                target.beginHandshake();
+            }
         } catch (SSLException e) {
             outcome.targetError = e;
             targetDead = true;
@@ -175,6 +185,24 @@ final class FuzzDriver {
             throw new Violation(callbackAfterClose);
         }
         return outcome;
+    }
+
+    private void beginBuffered() throws SSLException {
+        int available = toTarget.length - inStart;
+        int n = random.nextBoolean() ? available : random.nextInt(available + 1);
+        ByteBuffer buf = ByteBuffer.wrap(toTarget, inStart, n);
+        byte[] before = toTarget.clone();
+        int pos = buf.position();
+        int limit = buf.limit();
+        int used = asyncTarget.beginHandshake(buf);
+        if (used < 0 || used > n || buf.position() != pos + used || buf.limit() != limit
+                || !Arrays.equals(before, toTarget)) {
+            throw new Violation("beginHandshake(buffered) returned " + used + " for " + n + " bytes, position "
+                    + pos + " -> " + buf.position() + ", limit " + limit + " -> " + buf.limit());
+        }
+        outcome.bufferedStart = true;
+        inStart += used;
+        inAvail = Math.max(inAvail, pos + n);
     }
 
     // ------------------------------------------------------------------ the SunJSSE peer
