@@ -53,4 +53,35 @@ class PendingTaskProbeTest {
         }
         assertNotEquals(HandshakeStatus.NEED_TASK, server.getHandshakeStatus(), seen.toString());
     }
+
+    /** Nobody runs the delegated task: the step must finish on its own and the callback must fire. */
+    @Test
+    void callbackFiresWhenNobodyWaits() throws Exception {
+        SSLEngine client = BufferedHandshakeTest.sunClient(null);
+        AsyncSSLEngine server = BufferedHandshakeTest.asyncServer(BufferedHandshakeTest.serverContext(50));
+        java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+        server.setOffloadCallback((e, arg) -> woken.countDown(), null);
+        byte[] hello = BufferedHandshakeTest.clientHello(client);
+        SSLEngineResult r = server.unwrap(ByteBuffer.wrap(hello), ByteBuffer.allocate(1 << 17));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
+        assertTrue(woken.await(5, java.util.concurrent.TimeUnit.SECONDS), "no offload callback within 5 s; pending="
+                + server.isOffloadPending() + " status=" + server.getAsyncStatus());
+        BufferedHandshakeTest.complete(client, server, ByteBuffer.allocate(1 << 16));
+    }
+
+    /** The same with the hello taken by the buffered handshake and the step started by an empty unwrap. */
+    @Test
+    void callbackFiresWhenNobodyWaitsBuffered() throws Exception {
+        SSLEngine client = BufferedHandshakeTest.sunClient(null);
+        AsyncSSLEngine server = BufferedHandshakeTest.asyncServer(BufferedHandshakeTest.serverContext(50));
+        java.util.concurrent.CountDownLatch woken = new java.util.concurrent.CountDownLatch(1);
+        server.setOffloadCallback((e, arg) -> woken.countDown(), null);
+        byte[] hello = BufferedHandshakeTest.clientHello(client);
+        server.beginHandshake(ByteBuffer.wrap(hello));
+        SSLEngineResult r = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(1 << 17));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
+        assertTrue(woken.await(5, java.util.concurrent.TimeUnit.SECONDS), "no offload callback within 5 s; pending="
+                + server.isOffloadPending() + " status=" + server.getAsyncStatus());
+        BufferedHandshakeTest.complete(client, server, ByteBuffer.allocate(1 << 16));
+    }
 }

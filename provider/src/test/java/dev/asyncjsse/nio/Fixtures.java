@@ -30,6 +30,17 @@ final class Fixtures {
         return t;
     });
 
+    /**
+     * Threads for the peers the tests run beside the code under test. Not the common pool: the latency
+     * offloader completes through {@code CompletableFuture.delayedExecutor}, which runs on the common
+     * pool, and peers blocking in it would starve it (one thread on a 2-CPU machine).
+     */
+    static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "nio-test-peer");
+        t.setDaemon(true);
+        return t;
+    });
+
     private Fixtures() {}
 
     /** An AsyncJSSE server context for {@code id}, with an offloader adding {@code latencyMs} if >= 0. */

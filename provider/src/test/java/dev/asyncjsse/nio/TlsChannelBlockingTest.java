@@ -68,7 +68,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             writeFully(client, "hello".getBytes(StandardCharsets.US_ASCII));
             assertEquals("echo:hello", new String(readFully(client, 10), StandardCharsets.US_ASCII));
             assertEquals(protocol, client.session().getProtocol());
@@ -97,7 +97,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             writeFully(client, new byte[] {1, 2, 3});
             client.shutdownOutput();
             assertArrayEquals(new byte[] {1, 2, 3}, readFully(client, 3));
@@ -124,7 +124,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             writeFully(client, new byte[] {1, 2, 3});
             client.shutdownOutput();
             assertEquals(-1, serverSide.get(20, TimeUnit.SECONDS));
@@ -157,7 +157,7 @@ class TlsChannelBlockingTest {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             Random random = new Random(42);
             byte[] chunk = new byte[1 << 20];
@@ -185,7 +185,7 @@ class TlsChannelBlockingTest {
                     } catch (IOException e) {
                         throw new RuntimeException(e);
                     }
-                });
+                }, Fixtures.THREADS);
                 client.handshake();
                 s.get(20, TimeUnit.SECONDS);
                 X509Certificate peer = (X509Certificate) client.session().getPeerCertificates()[0];
@@ -207,7 +207,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             SSLException e = assertThrows(SSLException.class, server::handshake);
             assertTrue(e.getMessage().contains("nobody.example"), e.getMessage());
             server.close();
@@ -228,7 +228,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             ByteBuffer sniffed = ByteBuffer.allocate(sniff < 0 ? 20_000 : sniff);
             // sniff like a port-unifying server: at least one byte, at most the buffer
             while (sniffed.position() == 0 || (sniff > 0 && sniffed.hasRemaining())) {
@@ -284,7 +284,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             // EOF, or a reset because the server closed with our bytes unread: both are IOExceptions
             assertThrows(IOException.class, client::handshake);
             s.get(10, TimeUnit.SECONDS);
@@ -317,7 +317,7 @@ class TlsChannelBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             client.handshake();
             s.get(20, TimeUnit.SECONDS);
             assertEquals(-1, client.read(ByteBuffer.allocate(10)));

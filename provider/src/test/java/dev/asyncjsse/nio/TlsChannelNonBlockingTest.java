@@ -181,7 +181,7 @@ class TlsChannelNonBlockingTest {
                 } catch (Exception e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             Random random = new Random(7);
             byte[] chunk = new byte[Math.min(total, 1 << 20)];
@@ -211,7 +211,7 @@ class TlsChannelNonBlockingTest {
                     } catch (Exception e) {
                         throw new RuntimeException(e);
                     }
-                }));
+                }, Fixtures.THREADS));
             }
             for (CompletableFuture<Void> f : all) {
                 f.get(60, TimeUnit.SECONDS);
@@ -274,7 +274,7 @@ class TlsChannelNonBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             List<String> waits = new ArrayList<>();
             drive(server, wakeup, server::handshake, waits);
             assertTrue(waits.contains("offload"), waits.toString());
@@ -305,7 +305,7 @@ class TlsChannelNonBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             List<String> waits = new ArrayList<>();
             drive(client, wakeup, client::handshake, waits);
             assertTrue(waits.contains("read"), waits.toString());
@@ -335,7 +335,7 @@ class TlsChannelNonBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             client.handshake();
             s.get(10, TimeUnit.SECONDS);
             pair[0].configureBlocking(false);
@@ -375,7 +375,7 @@ class TlsChannelNonBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             boolean sawPending = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!server.isHandshakeComplete() && System.nanoTime() < deadline) {
@@ -413,7 +413,7 @@ class TlsChannelNonBlockingTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, Fixtures.THREADS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             boolean pending = false;
             while (!pending && System.nanoTime() < deadline) {
