@@ -178,13 +178,16 @@ def load_table(d, out):
     if not rows:
         return None
     out.append("### Load harness (loopback sockets, one selector thread, TLS 1.3 ECDSA P-256)\n")
-    out.append("| L (ms) | config | handshakes/s | loop iteration p99 / max (ms) | one connection step p99 / max (ms) | ping RTT p99 (ms) | JVM CPU per hs (µs) | errors c/s |")
-    out.append("|---|---|---|---|---|---|---|---|")
+    has_wait = "loopWaitedMaxMs" in rows[0]
+    out.append("| L (ms) | config | handshakes/s | loop iteration wall p99 / max (ms) | loop iteration CPU p99 / max (ms) | loop blocked/waiting: longest in one iteration / total (ms) | one connection step p99 / max (ms) | ping RTT p99 (ms) | JVM CPU per hs (µs) | errors c/s |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     by = {}
     for r in rows:
         by[(int(r["latencyMs"]), r["config"])] = r
         ms = lambda k: f"{float(r[k]) / 1000:.2f}"
-        out.append(f"| {r['latencyMs']} | {r['config']} | {float(r['handshakesPerSec']):.1f} | {ms('loopP99Us')} / {ms('loopMaxUs')} | "
+        cpu = f"{ms('loopCpuP99Us')} / {ms('loopCpuMaxUs')}" if has_wait else "–"
+        wt = f"{r['loopWaitedMaxMs']} / {r['loopWaitedTotalMs']}" if has_wait else "–"
+        out.append(f"| {r['latencyMs']} | {r['config']} | {float(r['handshakesPerSec']):.1f} | {ms('loopP99Us')} / {ms('loopMaxUs')} | {cpu} | {wt} | "
                    f"{ms('stepP99Us')} / {ms('stepMaxUs')} | {ms('rttP99Us')} | {r['processCpuUsPerHandshake']} | {r['clientErrors']}/{r['serverErrors']} |")
     out.append("")
     out.append("Ratios (same run): AsyncJSSE with callback vs SunJSSE inline and vs SunJSSE with an executor, handshakes/s:\n")

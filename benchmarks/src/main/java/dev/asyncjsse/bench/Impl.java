@@ -60,7 +60,11 @@ public enum Impl {
             KeyManagerFactory kmf;
             switch (this) {
                 case BCJSSE_JDK:
-                    kmf = KeyManagerFactory.getInstance("PKIX", Holder.BCJSSE_JDK);
+                    // -Dbench.bcjsseKeyManager=sun: SunJSSE's default key manager, as AsyncJSSE gets it
+                    // (isolates the cost of AsyncJSSE's decorator over the BCJSSE it wraps).
+                    kmf = System.getProperty("bench.bcjsseKeyManager") != null
+                            ? KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm(), "SunJSSE")
+                            : KeyManagerFactory.getInstance("PKIX", Holder.BCJSSE_JDK);
                     break;
                 case BCJSSE_BC:
                     kmf = KeyManagerFactory.getInstance("PKIX", Holder.BCJSSE_BC);

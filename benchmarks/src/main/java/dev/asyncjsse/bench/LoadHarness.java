@@ -56,7 +56,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>Figures per configuration and L: handshakes/s completed by the server; p99 and longest time the
  * loop thread spent in one iteration (from the return of {@code select} to the next call; one
  * iteration serves every ready connection); p99 and longest single step (one {@code drive} of one
- * connection: the time the loop is held by one connection); p99 round
+ * connection: the time the loop is held by one connection); the loop thread's CPU time per iteration
+ * (p99, max) and the longest time it spent blocked or waiting (parked, sleeping) within one iteration,
+ * in ms (thread contention monitoring; wall time on a busy machine also counts preemption, which
+ * these two separate out); p99 round
  * trip of a 32-byte request echoed on a connection established before the run, sent every 2 ms
  * while handshakes run; the whole JVM's CPU per handshake (both sides).
  *
@@ -101,7 +104,7 @@ public final class LoadHarness {
         Impl.pinNamedGroups();
         Security.insertProviderAt(new SlowKeyProvider(), 1);
         String header = "config,latencyMs,seconds,clients,handshakes,handshakesPerSec,loopIterations,loopP99Us,loopMaxUs,"
-                + "stepP99Us,stepMaxUs,rttSamples,rttP99Us,rttMaxUs,processCpuUsPerHandshake,clientErrors,serverErrors";
+                + "loopCpuP99Us,loopCpuMaxUs,loopWaitedMaxMs,loopWaitedTotalMs,stepP99Us,stepMaxUs,rttSamples,rttP99Us,rttMaxUs,processCpuUsPerHandshake,clientErrors,serverErrors";
         System.out.println("# java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, " + clients + " client threads, " + seconds + " s per point after " + warmup + " s warm-up");
         System.out.println(header);
@@ -155,11 +158,14 @@ public final class LoadHarness {
         server.stop();
         long[] loop = server.iterations();
         long[] steps = server.steps.toArray();
+        long[] loopCpu = server.iterationCpu.toArray();
+        long[] loopWaited = server.iterationWaited.toArray();
         long[] rtt = pinger.samples();
         double secs = elapsed / 1e9;
-        return String.format(Locale.ROOT, "%s,%d,%.2f,%d,%d,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%d,%.1f,%.1f,%.0f,%d,%d",
+        return String.format(Locale.ROOT, "%s,%d,%.2f,%d,%d,%.1f,%d,%.1f,%.1f,%.1f,%.1f,%d,%d,%.1f,%.1f,%d,%.1f,%.1f,%.0f,%d,%d",
                 config, latencyMs, secs, clientCount, handshakes, handshakes / secs, loop.length, pct(loop, 0.99) / 1e3,
-                max(loop) / 1e3, pct(steps, 0.99) / 1e3, max(steps) / 1e3, rtt.length, pct(rtt, 0.99) / 1e3, max(rtt) / 1e3,
+                max(loop) / 1e3, pct(loopCpu, 0.99) / 1e3, max(loopCpu) / 1e3, max(loopWaited), sum(loopWaited),
+                pct(steps, 0.99) / 1e3, max(steps) / 1e3, rtt.length, pct(rtt, 0.99) / 1e3, max(rtt) / 1e3,
                 handshakes == 0 ? 0.0 : cpu / 1e3 / handshakes, clients.errors.get(), server.errors.get());
     }
 
@@ -170,6 +176,14 @@ public final class LoadHarness {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p * s.length) - 1)];
+    }
+
+    static long sum(long[] v) {
+        long m = 0;
+        for (long x : v) {
+            m += x;
+        }
+        return m;
     }
 
     static long max(long[] v) {
@@ -210,6 +224,8 @@ public final class LoadHarness {
         final AtomicLong handshakes = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final Longs iterations = new Longs();
+        final Longs iterationCpu = new Longs();
+        final Longs iterationWaited = new Longs();
         final Longs steps = new Longs();
         final List<Conn> conns = new ArrayList<>();
         volatile boolean measuring;
@@ -245,7 +261,10 @@ public final class LoadHarness {
         }
 
         void start() {
-            thread = new Thread(this, "server-loop");
+            if (MemoryPair.THREADS.isThreadContentionMonitoringSupported()) {
+            MemoryPair.THREADS.setThreadContentionMonitoringEnabled(true);
+        }
+        thread = new Thread(this, "server-loop");
             thread.setDaemon(true);
             thread.start();
         }
@@ -277,6 +296,9 @@ public final class LoadHarness {
                     return;
                 }
                 long t0 = System.nanoTime();
+                boolean m = measuring;
+                long cpu0 = m ? MemoryPair.THREADS.getCurrentThreadCpuTime() : 0;
+                long waited0 = m ? waitedMillis() : 0;
                 Conn r;
                 while ((r = ready.poll()) != null) {
                     r.pending = false;
@@ -313,10 +335,18 @@ public final class LoadHarness {
                         }
                     }
                 }
-                if (measuring) {
+                if (m) {
                     iterations.add(System.nanoTime() - t0);
+                    iterationCpu.add(MemoryPair.THREADS.getCurrentThreadCpuTime() - cpu0);
+                    iterationWaited.add(waitedMillis() - waited0);
                 }
             }
+        }
+
+        /** Milliseconds this (loop) thread has spent blocked or waiting (parked, sleeping): thread contention monitoring. */
+        private long waitedMillis() {
+            java.lang.management.ThreadInfo info = MemoryPair.THREADS.getThreadInfo(Thread.currentThread().getId());
+            return info.getWaitedTime() + info.getBlockedTime();
         }
 
         private void accept() throws IOException {

@@ -112,9 +112,13 @@ public final class ParkedMemory {
         long rss1 = rssKiB();
         System.out.printf(Locale.ROOT, "java %s: %d server handshakes started in %.0f ms: %d parked, %d EAGAIN, %d not pending%n",
                 System.getProperty("java.version"), count, parkMs, parked, eagain, other);
-        System.out.printf(Locale.ROOT, "heap +%.1f MiB = %.1f KiB per handshake; threads %d -> %d; RSS +%.1f MiB = %.1f KiB per handshake%n",
+        System.out.printf(Locale.ROOT, "heap +%.1f MiB = %.1f KiB per started handshake; threads %d -> %d; RSS +%.1f MiB = %.1f KiB per started handshake%n",
                 (heap1 - heap0) / 1048576.0, (heap1 - heap0) / 1024.0 / count, threads0, threads1,
                 (rss1 - rss0) / 1024.0, (rss1 - rss0) / (double) count);
+        if (parked > 0) {
+            System.out.printf(Locale.ROOT, "per parked handshake (all growth charged to the %d parked): heap %.1f KiB, RSS %.1f KiB%n",
+                    parked, (heap1 - heap0) / 1024.0 / parked, (rss1 - rss0) / (double) parked);
+        }
         // Complete every held operation and finish the server flights.
         Runnable r;
         int released = 0;
