@@ -299,6 +299,14 @@ final class AsyncEngine extends AsyncSSLEngine {
             } else {
                 r = callInner(() -> inner.wrap(srcs, offset, length, dst));
             }
+            if (r.bytesProduced() > 0) {
+                producedAny = true;
+            } else if (state == EngineState.FAILED) {
+                r = plainAlert(r, dst);
+                if (r.bytesProduced() > 0) {
+                    return r;
+                }
+            }
             return translate(r, r.bytesConsumed(), r.bytesProduced());
         } finally {
             lock.unlock();
@@ -389,7 +397,14 @@ final class AsyncEngine extends AsyncSSLEngine {
                 peerSentChangeCipherSpec = true;
             }
             ByteBuffer in = input;
-            SSLEngineResult r = callInner(() -> inner.unwrap(in, dsts, offset, length));
+            SSLEngineResult r = callInner(() -> {
+                SSLEngineResult result = inner.unwrap(in, dsts, offset, length);
+                SSLException deferred = Failures.takeDeferred(inner);
+                if (deferred != null) {
+                    throw deferred;
+                }
+                return result;
+            });
             if (input == src) {
                 return translate(r, consumed + r.bytesConsumed(), produced + r.bytesProduced());
             }
@@ -455,7 +470,14 @@ final class AsyncEngine extends AsyncSSLEngine {
         snapshot = Snapshot.of(inner);
         ByteBuffer jobIn = stash;
         ByteBuffer jobOut = ByteBuffer.allocate(Math.max(inner.getSession().getApplicationBufferSize(), 1 << 14));
-        HandshakeJob step = new HandshakeJob(() -> inner.unwrap(jobIn, jobOut), config.offloadTimeout(),
+        HandshakeJob step = new HandshakeJob(() -> {
+            SSLEngineResult result = inner.unwrap(jobIn, jobOut);
+            SSLException deferred = Failures.takeDeferred(inner);
+            if (deferred != null) {
+                throw deferred;
+            }
+            return result;
+        }, config.offloadTimeout(),
                 this::stepFinishedDetached);
         job = step;
         moveTo(EngineState.STEP_PENDING);
@@ -641,8 +663,37 @@ final class AsyncEngine extends AsyncSSLEngine {
         SSLException reported = handshaking ? handshakeFailure(e) : e;
         if (handshaking) {
             state = EngineState.FAILED;
+            if (!clientMode && !producedAny) {
+                // Bouncy Castle's server sends no alert before its first flight (e.g. for plain HTTP);
+                // SunJSSE does, and peers and tests expect one.
+                plainAlert = alertDescription(e);
+            }
         }
         return reported;
+    }
+
+    /** Whether the inner engine has produced any output yet. */
+    private boolean producedAny;
+    /** A plaintext fatal alert to send on the next wrap, or -1. */
+    private int plainAlert = -1;
+
+    private static int alertDescription(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.bouncycastle.tls.TlsFatalAlert) {
+                return ((org.bouncycastle.tls.TlsFatalAlert) t).getAlertDescription();
+            }
+        }
+        return org.bouncycastle.tls.AlertDescription.unexpected_message;
+    }
+
+    /** Puts the synthesized alert into {@code dst} if the inner engine had nothing to send. */
+    private SSLEngineResult plainAlert(SSLEngineResult r, ByteBuffer dst) {
+        if (plainAlert < 0 || r.bytesProduced() > 0 || dst.remaining() < 7) {
+            return r;
+        }
+        dst.put(new byte[] {(byte) TlsRecords.ALERT, 3, 3, 0, 2, 2, (byte) plainAlert});
+        plainAlert = -1;
+        return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, r.bytesConsumed(), 7);
     }
 
     /** The exception a failed handshake reports: naming the offload failure when there was one. */
@@ -755,6 +806,8 @@ final class AsyncEngine extends AsyncSSLEngine {
                 return HandshakeStatus.NEED_TASK;
             case STEP_DONE:
                 return stepDoneStatus();
+            case FAILED:
+                return plainAlert >= 0 ? HandshakeStatus.NEED_WRAP : inner.getHandshakeStatus();
             default:
                 return inner.getHandshakeStatus();
         }

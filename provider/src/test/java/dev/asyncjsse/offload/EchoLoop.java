@@ -50,6 +50,8 @@ final class EchoLoop implements Runnable {
     final AtomicLong maxCallNanos = new AtomicLong();
     /** The longest time one call spent waiting or blocked (not runnable), from the JVM's thread accounting. */
     final AtomicLong maxWaitedMillis = new AtomicLong();
+    /** Calls that spent at least 20 ms (the test's offload latency) waiting or blocked. */
+    final AtomicLong callsWaited20ms = new AtomicLong();
     volatile String mostWaited;
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -137,6 +139,7 @@ final class EchoLoop implements Runnable {
     void resetStats() {
         maxCallNanos.set(0);
         maxWaitedMillis.set(0);
+        callsWaited20ms.set(0);
         calls.set(0);
         slowCalls.set(0);
         maxParked.set(0);
@@ -246,6 +249,9 @@ final class EchoLoop implements Runnable {
         long took = System.nanoTime() - t0;
         if (server) {
             long waited = waitedMillis() - w0;
+            if (waited >= 20) {
+                callsWaited20ms.incrementAndGet();
+            }
             if (waited > maxWaitedMillis.get()) {
                 maxWaitedMillis.set(waited);
                 mostWaited = ((wrap ? "wrap " : "unwrap ") + r + " on " + c.engine).replace('\n', ' ');
