@@ -169,7 +169,7 @@ final class AsyncEngine extends AsyncSSLEngine {
             checkNotClosed();
             switch (state) {
                 case NEW:
-                    moveTo(EngineState.HANDSHAKING);
+                    startHandshake();
                     callInner(() -> {
                         inner.beginHandshake();
                         return null;
@@ -203,7 +203,7 @@ final class AsyncEngine extends AsyncSSLEngine {
             }
             int taken = handshakePrefixLength(buffered);
             if (state == EngineState.NEW) {
-                moveTo(EngineState.HANDSHAKING);
+                startHandshake();
                 callInner(() -> {
                     inner.beginHandshake();
                     return null;
@@ -244,6 +244,40 @@ final class AsyncEngine extends AsyncSSLEngine {
         return taken;
     }
 
+    /**
+     * Leaves NEW. A client does not offer protocol versions that none of its enabled suites can serve
+     * (SunJSSE does the same): a client with only TLS 1.2 suites would otherwise offer TLS 1.3 and fail
+     * against a server that picks it.
+     */
+    private void startHandshake() {
+        moveTo(EngineState.HANDSHAKING);
+        if (!clientMode) {
+            return;
+        }
+        String[] suites = inner.getEnabledCipherSuites();
+        boolean tls13Suite = false;
+        boolean legacySuite = false;
+        for (String suite : suites) {
+            if (suite.startsWith("TLS_AES_") || suite.startsWith("TLS_CHACHA20_") || suite.startsWith("TLS_SM4_")) {
+                tls13Suite = true;
+            } else if (!suite.equals("TLS_EMPTY_RENEGOTIATION_INFO_SCSV") && !suite.equals("TLS_FALLBACK_SCSV")) {
+                legacySuite = true;
+            }
+        }
+        if (tls13Suite == legacySuite) {
+            return;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String protocol : inner.getEnabledProtocols()) {
+            if (protocol.equals("TLSv1.3") == tls13Suite) {
+                kept.add(protocol);
+            }
+        }
+        if (!kept.isEmpty()) {
+            inner.setEnabledProtocols(kept.toArray(new String[0]));
+        }
+    }
+
     private void checkNotClosed() throws SSLException {
         if (inner.isOutboundDone()) {
             throw new SSLException("the engine is closed");
@@ -272,7 +306,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                     moveTo(EngineState.HANDSHAKING);
                     break;
                 case NEW:
-                    moveTo(EngineState.HANDSHAKING);
+                    startHandshake();
                     break;
                 default:
                     break;
@@ -335,7 +369,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                     moveTo(EngineState.HANDSHAKING);
                     break;
                 case NEW:
-                    moveTo(EngineState.HANDSHAKING);
+                    startHandshake();
                     break;
                 default:
                     break;
@@ -405,6 +439,9 @@ final class AsyncEngine extends AsyncSSLEngine {
                 }
                 return result;
             });
+            if (r.bytesProduced() > 0 && state == EngineState.ESTABLISHED) {
+                appDataReceived = true;
+            }
             if (input == src) {
                 return translate(r, consumed + r.bytesConsumed(), produced + r.bytesProduced());
             }
@@ -660,6 +697,16 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     private SSLException fail(SSLException e) {
         boolean handshaking = state != EngineState.ESTABLISHED && state != EngineState.FAILED;
+        if (!handshaking && state == EngineState.ESTABLISHED && clientMode && !appDataReceived) {
+            // A TLS 1.3 client is done after sending its Finished; the server may still reject its
+            // certificate, and that alert arrives with the first read. SunJSSE reports it as a handshake failure.
+            String alert = receivedHandshakeAlert(e);
+            if (alert != null) {
+                SSLHandshakeException h = new SSLHandshakeException("Received fatal alert: " + alert);
+                h.initCause(e);
+                return h;
+            }
+        }
         SSLException reported = handshaking ? handshakeFailure(e) : e;
         if (handshaking) {
             state = EngineState.FAILED;
@@ -670,6 +717,22 @@ final class AsyncEngine extends AsyncSSLEngine {
             }
         }
         return reported;
+    }
+
+    /** Whether any application data has been received. */
+    private boolean appDataReceived;
+
+    /** The name of a received fatal alert about the handshake (certificates, parameters), or null. */
+    private static String receivedHandshakeAlert(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.bouncycastle.tls.TlsFatalAlertReceived) {
+                short d = ((org.bouncycastle.tls.TlsFatalAlertReceived) t).getAlertDescription();
+                boolean handshakeRelated = (d >= 40 && d <= 49) || d == 70 || d == 71 || d == 109 || d == 110
+                        || d == 112 || d == 113 || d == 115 || d == 116 || d == 120;
+                return handshakeRelated ? org.bouncycastle.tls.AlertDescription.getName(d) : null;
+            }
+        }
+        return null;
     }
 
     /** Whether the inner engine has produced any output yet. */
