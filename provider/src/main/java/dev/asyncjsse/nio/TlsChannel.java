@@ -291,6 +291,7 @@ public final class TlsChannel implements ByteChannel {
      * @throws IOException on socket errors
      */
     public void handshake() throws IOException {
+        checkOpen();
         // A reader that finished the handshake may hold the read lock for a long blocking read
         // right after it, so wait for the lock only while the handshake is still not done.
         while (!handshakeDone) {

@@ -324,6 +324,101 @@ class TlsChannelNonBlockingTest {
         }
     }
 
+    /** Server-side states in which {@link #closeInEveryState} closes the non-blocking server channel. */
+    enum State { BEFORE_HELLO, MID_HANDSHAKE, ESTABLISHED, AFTER_SHUTDOWN_OUTPUT, AFTER_PEER_CLOSE }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(State.class)
+    void closeInEveryState(State state) throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        pair[1].configureBlocking(false);
+        TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, -1)).build();
+        try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build()) {
+            java.util.concurrent.CountDownLatch peerClosed = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<String> peer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    if (state == State.BEFORE_HELLO) {
+                        Thread.sleep(200);
+                    }
+                    client.handshake();
+                    if (state == State.AFTER_PEER_CLOSE) {
+                        client.close();
+                        peerClosed.countDown();
+                        return "closed first";
+                    }
+                    int n = client.read(ByteBuffer.allocate(10));
+                    return "read " + n + (client.receivedCloseNotify() ? " after close_notify" : "");
+                } catch (IOException e) {
+                    return "failed: " + e;
+                } catch (InterruptedException e) {
+                    return "interrupted";
+                }
+            }, Fixtures.THREADS);
+            List<String> waits = new ArrayList<>();
+            Semaphore none = new Semaphore(0);
+            switch (state) {
+                case BEFORE_HELLO:
+                    assertThrows(NeedsReadException.class, server::handshake);
+                    break;
+                case MID_HANDSHAKE:
+                    // until the server has read the hello, sent its flight and waits for the client's Finished
+                    try (Selector sel = Selector.open()) {
+                        pair[1].register(sel, SelectionKey.OP_READ);
+                        boolean mid = false;
+                        while (!mid) {
+                            try {
+                                server.handshake();
+                                break; // raced to the end: still a valid close after the handshake
+                            } catch (NeedsReadException e) {
+                                mid = server.engine() != null;
+                                if (!mid) {
+                                    sel.select(5000);
+                                    sel.selectedKeys().clear();
+                                }
+                            }
+                        }
+                    }
+                    break;
+                default:
+                    drive(server, none, server::handshake, waits);
+                    if (state == State.AFTER_SHUTDOWN_OUTPUT) {
+                        drive(server, none, server::shutdownOutput, waits);
+                    }
+                    if (state == State.AFTER_PEER_CLOSE) {
+                        assertTrue(peerClosed.await(10, TimeUnit.SECONDS));
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        int[] n = new int[1];
+                        drive(server, none, () -> n[0] = server.read(one), waits);
+                        assertEquals(-1, n[0]);
+                    }
+                    break;
+            }
+            long start = System.nanoTime();
+            server.close();
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+            assertFalse(server.isOpen());
+            assertFalse(pair[1].isOpen());
+            assertThrows(java.nio.channels.ClosedChannelException.class, () -> server.read(ByteBuffer.allocate(1)));
+            assertThrows(java.nio.channels.ClosedChannelException.class, () -> server.write(ByteBuffer.allocate(1)));
+            assertThrows(java.nio.channels.ClosedChannelException.class, server::handshake);
+            String outcome = peer.get(10, TimeUnit.SECONDS);
+            switch (state) {
+                case BEFORE_HELLO:
+                    assertTrue(outcome.startsWith("failed"), outcome);
+                    break;
+                case ESTABLISHED:
+                case AFTER_SHUTDOWN_OUTPUT:
+                    assertEquals("read -1 after close_notify", outcome);
+                    break;
+                case AFTER_PEER_CLOSE:
+                    assertEquals("closed first", outcome);
+                    break;
+                default:
+                    assertTrue(outcome.startsWith("failed") || outcome.startsWith("read -1"), outcome);
+            }
+        }
+    }
+
     @Test
     void closeWithUnsentOutputDoesNotBlock() throws Exception {
         SocketChannel[] pair = Fixtures.socketPair();
