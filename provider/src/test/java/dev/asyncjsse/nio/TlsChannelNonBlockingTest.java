@@ -229,6 +229,62 @@ class TlsChannelNonBlockingTest {
         }
     }
 
+    /**
+     * The client's first bytes reach the non-blocking server a few bytes per TCP segment, so the
+     * ClientHello is explored across many reads before the engine exists.
+     */
+    @Test
+    void clientHelloTricklingInAcrossManyReads() throws Exception {
+        try (EchoServer server = new EchoServer(Fixtures.server(Fixtures.LOCALHOST, 5));
+             ServerSocketChannel relay = ServerSocketChannel.open()) {
+            relay.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            CompletableFuture<Void> relaying = CompletableFuture.runAsync(() -> {
+                try (SocketChannel in = relay.accept(); SocketChannel out = SocketChannel.open(server.address())) {
+                    in.socket().setTcpNoDelay(true);
+                    out.socket().setTcpNoDelay(true);
+                    CompletableFuture<Void> back = CompletableFuture.runAsync(() -> copy(out, in, Integer.MAX_VALUE), Fixtures.THREADS);
+                    copy(in, out, 3); // three bytes at a time, with a pause: many reads for the server
+                    back.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, Fixtures.THREADS);
+            echo((InetSocketAddress) relay.getLocalAddress(), "TLSv1.3", 50_000);
+            relaying.get(30, TimeUnit.SECONDS);
+            synchronized (server.errors) {
+                assertTrue(server.errors.isEmpty(), server.errors.toString());
+            }
+        }
+    }
+
+    private static void copy(SocketChannel from, SocketChannel to, int chunk) {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long copied = 0;
+        try {
+            while (true) {
+                buf.clear();
+                if (copied < 2000) {
+                    buf.limit(Math.min(chunk, buf.capacity()));
+                }
+                int n = from.read(buf);
+                if (n < 0) {
+                    to.shutdownOutput();
+                    return;
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    to.write(buf);
+                }
+                copied += n;
+                if (copied < 2000 && chunk < 100) {
+                    Thread.sleep(1);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // one side went away: the test's assertions tell what matters
+        }
+    }
+
     /** Drives {@code op} on a non-blocking channel, waiting for what each WouldBlockException names. */
     interface Op {
         void run() throws IOException;
