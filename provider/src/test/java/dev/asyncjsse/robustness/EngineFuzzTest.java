@@ -68,6 +68,7 @@ class EngineFuzzTest {
     static final Map<String, SSLContext> TARGETS = new LinkedHashMap<>();
     static SSLContext sunClient;
     static SSLContext sunServer;
+    static SSLContext sunClientWithKey;
     static final Map<String, List<byte[]>> RECORDED = new LinkedHashMap<>();
     static final List<byte[]> POOL = new ArrayList<>();
 
@@ -75,6 +76,7 @@ class EngineFuzzTest {
     static void recordHandshakes() throws Exception {
         sunClient = Fixtures.sunClient();
         sunServer = Fixtures.sunServer();
+        sunClientWithKey = Fixtures.sunClientWithKey();
         TARGETS.put("SERVER,inline", Fixtures.asyncServer(null, null));
         TARGETS.put("SERVER,offload", Fixtures.asyncServer(Fixtures.latencyOffloader(3), Duration.ofSeconds(1)));
         TARGETS.put("CLIENT,inline", Fixtures.asyncClient(null));
@@ -84,6 +86,9 @@ class EngineFuzzTest {
                 for (boolean offload : new boolean[] {false, true}) {
                     SCENARIOS.add(new Scenario(role, protocol, offload));
                 }
+                // client authentication: the client signs (in a job when it is the offloading target), and
+                // a TLS 1.3 server runs its encrypted handshake records in jobs too
+                SCENARIOS.add(new Scenario(role, protocol, true, true));
             }
         }
         for (Scenario sc : SCENARIOS) {
@@ -99,7 +104,7 @@ class EngineFuzzTest {
 
     static FuzzDriver driver(Scenario sc, FuzzDriver.Substitution sub, Random random, int fragment) {
         SSLContext target = TARGETS.get(sc.role + "," + (sc.offload ? "offload" : "inline"));
-        SSLContext peer = sc.role == Role.SERVER ? sunClient : sunServer;
+        SSLContext peer = sc.role == Role.SERVER ? (sc.clientAuth ? sunClientWithKey : sunClient) : sunServer;
         return new FuzzDriver(sc, target, peer, sub, random, fragment);
     }
 

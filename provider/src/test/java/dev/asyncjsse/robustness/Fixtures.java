@@ -86,6 +86,19 @@ final class Fixtures {
         }
     }
 
+    static final TestPki.Identity CLIENT_ID = PKI.issue(KeyKind.EC_P256, "client", "client.example");
+
+    /** A SunJSSE client with a client certificate, for servers that ask for one. */
+    static SSLContext sunClientWithKey() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS", "SunJSSE");
+            ctx.init(TestPki.keyManagers(CLIENT_ID), PKI.trustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static SSLContext sunClient() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS", "SunJSSE");

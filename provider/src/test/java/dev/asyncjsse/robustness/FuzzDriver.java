@@ -30,25 +30,34 @@ final class FuzzDriver {
 
     enum Role { SERVER, CLIENT }
 
-    /** The target's role and protocol, and whether its context has an offloader (with latency). */
+    /**
+     * The target's role and protocol, whether its context has an offloader (with latency), and whether
+     * the server asks for a client certificate (then the client signs, in a job when it is the target).
+     */
     static final class Scenario {
         final Role role;
         final String protocol;
         final boolean offload;
+        final boolean clientAuth;
 
         Scenario(Role role, String protocol, boolean offload) {
+            this(role, protocol, offload, false);
+        }
+
+        Scenario(Role role, String protocol, boolean offload, boolean clientAuth) {
             this.role = role;
             this.protocol = protocol;
             this.offload = offload;
+            this.clientAuth = clientAuth;
         }
 
         String id() {
-            return role + "," + protocol + "," + (offload ? "offload" : "inline");
+            return role + "," + protocol + "," + (offload ? "offload" : "inline") + (clientAuth ? ",auth" : "");
         }
 
         static Scenario parse(String id) {
             String[] p = id.split(",");
-            return new Scenario(Role.valueOf(p[0]), p[1], p[2].equals("offload"));
+            return new Scenario(Role.valueOf(p[0]), p[1], p[2].equals("offload"), p.length > 3 && p[3].equals("auth"));
         }
 
         @Override
@@ -143,6 +152,9 @@ final class FuzzDriver {
         }
         peer = peerCtx.createSSLEngine("localhost", 443);
         peer.setUseClientMode(targetIsServer);
+        if (scenario.clientAuth) {
+            (targetIsServer ? target : peer).setNeedClientAuth(true);
+        }
         peer.setEnabledProtocols(new String[] {scenario.protocol});
     }
 
