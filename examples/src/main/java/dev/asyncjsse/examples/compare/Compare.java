@@ -94,6 +94,9 @@ public final class Compare {
         List<Result> results = new ArrayList<>();
         out.printf(Locale.ROOT, "compare: %d clients, %d full handshakes each run, key operation +%d ms, TLSv1.3 ECDSA P-256, one loop thread%n",
                 clients, handshakes, latencyMs);
+        out.printf(Locale.ROOT, "         JDK %s, %d CPUs, load average %.1f%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         SSLContext sun = SSLContext.getInstance("TLS", "SunJSSE");
         sun.init(new javax.net.ssl.KeyManager[] {SlowKeys.slow((X509ExtendedKeyManager) TestPki.keyManagers(identity)[0], latencyMs)}, null, null);
