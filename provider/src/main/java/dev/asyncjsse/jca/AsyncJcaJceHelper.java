@@ -37,11 +37,22 @@ final class AsyncJcaJceHelper extends DefaultJcaJceHelper {
         if (isRsaPkcs1(algorithm)) {
             return new RoutingRsaCipher(algorithm);
         }
+        if (prefersBc(PrimitiveChooser.cipherFamily(algorithm))) {
+            return Cipher.getInstance(algorithm, CryptoProviders.bouncyCastle());
+        }
         try {
             return super.createCipher(algorithm);
         } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
             return Cipher.getInstance(algorithm, CryptoProviders.bouncyCastle());
         }
+    }
+
+    /**
+     * Whether {@link PrimitiveChooser} picked Bouncy Castle for {@code family}. A key pair generator
+     * and the agreement that uses its keys belong to one family, so they always come from one side.
+     */
+    private static boolean prefersBc(PrimitiveChooser.Family family) {
+        return family != null && PrimitiveChooser.source(family) == PrimitiveChooser.Source.BC;
     }
 
     private static boolean isRsaPkcs1(String transformation) {
@@ -60,6 +71,9 @@ final class AsyncJcaJceHelper extends DefaultJcaJceHelper {
 
     @Override
     public KeyAgreement createKeyAgreement(String algorithm) throws NoSuchAlgorithmException {
+        if (prefersBc(PrimitiveChooser.keyAgreementFamily(algorithm))) {
+            return KeyAgreement.getInstance(algorithm, CryptoProviders.bouncyCastle());
+        }
         try {
             return super.createKeyAgreement(algorithm);
         } catch (NoSuchAlgorithmException e) {
@@ -114,6 +128,11 @@ final class AsyncJcaJceHelper extends DefaultJcaJceHelper {
 
     @Override
     public KeyPairGenerator createKeyPairGenerator(String algorithm) throws NoSuchAlgorithmException {
+        PrimitiveChooser.Family family = algorithm.equalsIgnoreCase("EC")
+                ? PrimitiveChooser.Family.ECDH : PrimitiveChooser.keyAgreementFamily(algorithm);
+        if (prefersBc(family)) {
+            return KeyPairGenerator.getInstance(algorithm, CryptoProviders.bouncyCastle());
+        }
         try {
             return super.createKeyPairGenerator(algorithm);
         } catch (NoSuchAlgorithmException e) {
@@ -123,6 +142,9 @@ final class AsyncJcaJceHelper extends DefaultJcaJceHelper {
 
     @Override
     public MessageDigest createMessageDigest(String algorithm) throws NoSuchAlgorithmException {
+        if (algorithm.toUpperCase(Locale.ROOT).startsWith("SHA") && prefersBc(PrimitiveChooser.Family.DIGEST)) {
+            return MessageDigest.getInstance(algorithm, CryptoProviders.bouncyCastle());
+        }
         try {
             return super.createMessageDigest(algorithm);
         } catch (NoSuchAlgorithmException e) {

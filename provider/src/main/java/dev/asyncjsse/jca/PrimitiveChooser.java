@@ -1,5 +1,7 @@
 package dev.asyncjsse.jca;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -8,10 +10,12 @@ import java.security.Provider;
 import java.security.Security;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
-import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Cipher;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.GCMParameterSpec;
@@ -23,10 +27,12 @@ import javax.crypto.spec.SecretKeySpec;
  * for example, Bouncy Castle signs ECDSA P-256 several times faster than SunEC, while the JDK's
  * AES-GCM is many times faster than Bouncy Castle's.
  *
- * <p>Each family is measured once, when a handshake first needs it: a 10 ms warm-up and a 20 ms timed
- * trial of each implementation, so about 60 ms per family once per JVM. Bouncy Castle must win by more
- * than 10% to be chosen. The choice never changes afterwards, so a key made by one implementation is
- * never handed to the other.
+ * <p>The first handshake starts the measurement on a low-priority daemon thread: four alternating
+ * 25 ms rounds of each implementation per family, counted in operations per CPU-second of that thread
+ * (so a busy machine does not skew it), best round kept. About a second of CPU once per JVM. Until a
+ * family is decided the JDK serves it; Bouncy Castle must win by more than 10% to be chosen, and the
+ * decision never changes afterwards. The only switch is therefore JDK to Bouncy Castle, which is safe
+ * mid-handshake: Bouncy Castle's agreements accept the JDK's keys through their encodings.
  *
  * <p>The choice can be fixed with the property {@value #PROPERTY} ({@code auto}, {@code jdk} or
  * {@code bc}) for all families, or {@code dev.asyncjsse.crypto.<family>} for one, where the family
@@ -43,26 +49,45 @@ final class PrimitiveChooser {
 
     enum Source { JDK, BC }
 
-    private static final long TRIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long TRIAL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static final System.Logger LOG = System.getLogger(PrimitiveChooser.class.getName());
 
-    private static final Map<Family, Source> CHOICES = new EnumMap<>(Family.class);
+    private static final int ROUNDS = 4;
+    private static final Map<Family, Source> CHOICES = new ConcurrentHashMap<>();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final CountDownLatch MEASURED = new CountDownLatch(1);
 
     private PrimitiveChooser() {}
 
-    /** The implementation that serves {@code family}; measured on first use, then fixed for the JVM's life. */
+    /**
+     * The implementation that serves {@code family} now: the JDK's until the background measurement
+     * has decided, then the winner for the rest of the JVM's life.
+     */
     static Source source(Family family) {
         Source fixed = fixedChoice(family);
         if (fixed != null) {
             return fixed;
         }
-        synchronized (CHOICES) {
-            Source chosen = CHOICES.get(family);
-            if (chosen == null) {
-                chosen = measure(family);
-                CHOICES.put(family, chosen);
-            }
-            return chosen;
+        Source measured = CHOICES.get(family);
+        if (measured != null) {
+            return measured;
+        }
+        startMeasuring();
+        return Source.JDK;
+    }
+
+    /** Waits until every family is measured; for tests and benchmarks that need the settled choice. */
+    static void awaitMeasurement() throws InterruptedException {
+        startMeasuring();
+        MEASURED.await();
+    }
+
+    private static void startMeasuring() {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread t = new Thread(PrimitiveChooser::measureAll, "asyncjsse-crypto-calibration");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
         }
     }
 
@@ -103,13 +128,31 @@ final class PrimitiveChooser {
         throw new IllegalArgumentException(PROPERTY + " must be auto, jdk or bc, not '" + value + "'");
     }
 
+    private static void measureAll() {
+        try {
+            for (Family family : Family.values()) {
+                CHOICES.put(family, measure(family));
+            }
+        } finally {
+            MEASURED.countDown();
+        }
+    }
+
     private static Source measure(Family family) {
         try {
-            double jdk = rate(family, null);
-            double bc = rate(family, CryptoProviders.bouncyCastle());
-            Source winner = bc > jdk * 1.1 ? Source.BC : Source.JDK;
+            Trial jdk = trial(family, null);
+            Trial bc = trial(family, CryptoProviders.bouncyCastle());
+            double bestJdk = 0;
+            double bestBc = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                bestJdk = Math.max(bestJdk, rate(jdk));
+                bestBc = Math.max(bestBc, rate(bc));
+            }
+            Source winner = bestBc > bestJdk * 1.1 ? Source.BC : Source.JDK;
+            double j = bestJdk;
+            double b = bestBc;
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(Locale.ROOT,
-                    "%s: JDK %.0f ops/s, Bouncy Castle %.0f ops/s, chose %s", family, jdk, bc, winner));
+                    "%s: JDK %.0f ops per CPU-second, Bouncy Castle %.0f, chose %s", family, j, b, winner));
             return winner;
         } catch (GeneralSecurityException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not measure " + family + "; using the JDK's", e);
@@ -117,23 +160,19 @@ final class PrimitiveChooser {
         }
     }
 
-    /** Operations per second of one implementation of {@code family}, after a warm-up trial. */
-    private static double rate(Family family, Provider provider) throws GeneralSecurityException {
-        Trial trial = trial(family, provider);
-        run(trial, TRIAL_NANOS / 2);
-        return run(trial, TRIAL_NANOS);
-    }
-
-    private static double run(Trial trial, long nanos) throws GeneralSecurityException {
+    /** Operations per CPU-second of this thread, over one trial, so a busy machine does not skew it. */
+    private static double rate(Trial trial) throws GeneralSecurityException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
+        long startCpu = cpuTime ? threads.getCurrentThreadCpuTime() : 0;
         long start = System.nanoTime();
         long ops = 0;
-        long elapsed;
         do {
             trial.once();
             ops++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < nanos);
-        return ops * 1e9 / elapsed;
+        } while (System.nanoTime() - start < TRIAL_NANOS);
+        long spent = cpuTime ? threads.getCurrentThreadCpuTime() - startCpu : System.nanoTime() - start;
+        return ops * 1e9 / Math.max(1, spent);
     }
 
     @FunctionalInterface

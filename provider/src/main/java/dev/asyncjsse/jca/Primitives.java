@@ -28,63 +28,55 @@ final class Primitives {
 
     static Signature signatureForSign(String bcName, PrivateKey key, SecureRandom random, AlgorithmParameterSpec params)
             throws InvalidKeyException {
-        String standard = AlgorithmNames.standardSignatureName(bcName);
-        GeneralSecurityException first = null;
-        try {
-            Signature signature = Signature.getInstance(standard);
-            if (params != null) {
-                signature.setParameter(params);
-            }
+        return initialized(bcName, params, "sign with a " + key.getAlgorithm() + " key", signature -> {
             if (random != null) {
                 signature.initSign(key, random);
             } else {
                 signature.initSign(key);
             }
-            return signature;
-        } catch (GeneralSecurityException | UnsupportedOperationException e) {
-            first = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new InvalidKeyException(e);
-        }
-        try {
-            Signature signature = Signature.getInstance(bcName, CryptoProviders.bouncyCastle());
-            if (params != null) {
-                signature.setParameter(params);
-            }
-            if (random != null) {
-                signature.initSign(key, random);
-            } else {
-                signature.initSign(key);
-            }
-            return signature;
-        } catch (GeneralSecurityException | UnsupportedOperationException e) {
-            first.addSuppressed(e);
-            throw invalidKey("no provider can sign " + bcName + " with a " + key.getAlgorithm() + " key", first);
-        }
+        });
     }
 
     static Signature signatureForVerify(String bcName, PublicKey key, AlgorithmParameterSpec params) throws InvalidKeyException {
-        String standard = AlgorithmNames.standardSignatureName(bcName);
-        GeneralSecurityException first = null;
-        try {
-            Signature signature = Signature.getInstance(standard);
-            if (params != null) {
-                signature.setParameter(params);
+        return initialized(bcName, params, "verify with a " + key.getAlgorithm() + " key", signature -> signature.initVerify(key));
+    }
+
+    @FunctionalInterface
+    private interface Init {
+        void apply(Signature signature) throws GeneralSecurityException;
+    }
+
+    /**
+     * The first implementation, in the order {@link PrimitiveChooser} prefers, that accepts the key.
+     * Keys of a provider neither side knows (SunPKCS11, say) reach it through JCA delayed selection.
+     */
+    private static Signature initialized(String bcName, AlgorithmParameterSpec params, String what, Init init)
+            throws InvalidKeyException {
+        PrimitiveChooser.Family family = PrimitiveChooser.signatureFamily(bcName);
+        boolean bcFirst = family != null && PrimitiveChooser.source(family) == PrimitiveChooser.Source.BC;
+        GeneralSecurityException failure = null;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            boolean useBc = (attempt == 0) == bcFirst;
+            try {
+                Signature signature = useBc
+                        ? Signature.getInstance(bcName, CryptoProviders.bouncyCastle())
+                        : Signature.getInstance(AlgorithmNames.standardSignatureName(bcName));
+                if (params != null) {
+                    signature.setParameter(params);
+                }
+                init.apply(signature);
+                return signature;
+            } catch (GeneralSecurityException | UnsupportedOperationException e) {
+                GeneralSecurityException g = e instanceof GeneralSecurityException
+                        ? (GeneralSecurityException) e : new InvalidKeyException(e);
+                if (failure == null) {
+                    failure = g;
+                } else {
+                    failure.addSuppressed(g);
+                }
             }
-            signature.initVerify(key);
-            return signature;
-        } catch (GeneralSecurityException | UnsupportedOperationException e) {
-            first = e instanceof GeneralSecurityException ? (GeneralSecurityException) e : new InvalidKeyException(e);
         }
-        try {
-            Signature signature = Signature.getInstance(bcName, CryptoProviders.bouncyCastle());
-            if (params != null) {
-                signature.setParameter(params);
-            }
-            signature.initVerify(key);
-            return signature;
-        } catch (GeneralSecurityException | UnsupportedOperationException e) {
-            first.addSuppressed(e);
-            throw invalidKey("no provider can verify " + bcName + " with a " + key.getAlgorithm() + " key", first);
-        }
+        throw invalidKey("no provider can " + what + " for " + bcName, failure);
     }
 
     /** An RSA PKCS#1 cipher; Bouncy Castle's first, because it honours the TLS premaster spec. */
