@@ -196,4 +196,49 @@ class ClientHelloExplorerTest {
             assertTrue(h.message() != null && !h.message().isEmpty(), "byte " + i);
         }
     }
+
+    /** Random mutations, insertions, deletions and truncations: always an answer, never an exception. */
+    @Test
+    void randomMutationsNeverThrow() {
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        java.util.Random random = new java.util.Random(1234);
+        int complete = 0;
+        for (int round = 0; round < 20_000; round++) {
+            byte[] data = hello.clone();
+            int edits = 1 + random.nextInt(4);
+            for (int e = 0; e < edits; e++) {
+                int at = random.nextInt(data.length);
+                switch (random.nextInt(4)) {
+                    case 0:
+                        data[at] = (byte) random.nextInt(256);
+                        break;
+                    case 1:
+                        data[at] ^= (byte) (1 << random.nextInt(8));
+                        break;
+                    case 2:
+                        data = Arrays.copyOf(data, Math.max(0, at));
+                        break;
+                    default:
+                        byte[] longer = new byte[data.length + 1];
+                        System.arraycopy(data, 0, longer, 0, at);
+                        longer[at] = (byte) random.nextInt(256);
+                        System.arraycopy(data, at, longer, at + 1, data.length - at);
+                        data = longer;
+                }
+                if (data.length == 0) {
+                    break;
+                }
+            }
+            ClientHello h = explore(data);
+            assertTrue(h.message() != null && !h.message().isEmpty());
+            if (h.status() == Status.NEED_MORE_BYTES) {
+                assertTrue(h.bytesNeeded() >= 1, h.toString());
+            }
+            if (h.isComplete()) {
+                complete++;
+                assertTrue(h.length() <= data.length);
+            }
+        }
+        assertTrue(complete > 0);
+    }
 }
