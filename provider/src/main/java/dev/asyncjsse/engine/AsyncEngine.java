@@ -155,9 +155,18 @@ final class AsyncEngine extends AsyncSSLEngine {
             ready.complete(null);
         }
         if (state == EngineState.CAPACITY_WAIT) {
-            fireCallback();
+            if (registeringThread == Thread.currentThread()) {
+                // Capacity came back while the caller was still registering, inside its wrap/unwrap: the
+                // callback must not run re-entrantly there, so it runs on another thread.
+                CompletableFuture.runAsync(this::fireCallback);
+            } else {
+                fireCallback();
+            }
         }
     }
+
+    /** The thread registering a capacity listener, while it does. */
+    private volatile Thread registeringThread;
 
     // ---------------------------------------------------------------- handshake start
 
@@ -555,7 +564,12 @@ final class AsyncEngine extends AsyncSSLEngine {
         moveTo(EngineState.CAPACITY_WAIT);
         asyncStatus = AsyncStatus.EAGAIN;
         capacityReady = new CompletableFuture<>();
-        register.accept(this::capacityAvailable);
+        registeringThread = Thread.currentThread();
+        try {
+            register.accept(this::capacityAvailable);
+        } finally {
+            registeringThread = null;
+        }
         return offloadPendingResult(consumed);
     }
 

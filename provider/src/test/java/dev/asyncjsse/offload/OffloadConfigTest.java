@@ -152,6 +152,45 @@ class OffloadConfigTest {
         assertEquals(AsyncStatus.UNSUPPORTED, ((AsyncSSLEngine) plain.createSSLEngine()).getAsyncStatus());
     }
 
+    /**
+     * An offloader that is saturated when asked but frees up during registration (the default
+     * {@code whenUnsaturated} runs the listener at once): the wake-up still comes on another thread,
+     * never inside the caller's unwrap.
+     */
+    @Test
+    void capacityBackDuringRegistrationWakesFromAnotherThread() throws Exception {
+        KeyOffloader inner = KeyOffloaders.executor(Runnable::run);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        KeyOffloader flaky = new KeyOffloader() {
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> sign(PrivateKey key, String alg,
+                    java.security.spec.AlgorithmParameterSpec params, byte[] message) {
+                return inner.sign(key, alg, params, message);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> decrypt(PrivateKey key, String t, byte[] c) {
+                return inner.decrypt(key, t, c);
+            }
+
+            @Override
+            public boolean isSaturated() {
+                return asked.getAndIncrement() == 0;
+            }
+        };
+        SSLContext serverCtx = OffloadTestSupport.asyncContext(TestPki.keyManagers(SERVER_ID), null, flaky);
+        AsyncSSLEngine server = (AsyncSSLEngine) OffloadTestSupport.server(serverCtx);
+        SSLEngine client = OffloadTestSupport.client(OffloadTestSupport.sunContext(null, PKI.trustManagers()), "TLSv1.3");
+        Pump pump = new Pump(client, server);
+        Thread caller = Thread.currentThread();
+        pump.complete(10_000);
+        assertEquals(1, pump.serverFinished);
+        assertTrue(pump.pendingResults.size() >= 1, "the first step got EAGAIN");
+        synchronized (pump.callbackThreads) {
+            assertFalse(pump.callbackThreads.contains(caller), "a callback ran on the caller's thread");
+        }
+    }
+
     /** The offloader's own queue is full: EAGAIN, nothing consumed, callback when it drains. */
     @Test
     void offloaderSaturated() throws Exception {
