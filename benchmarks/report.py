@@ -191,12 +191,12 @@ def load_table(d, out):
                    f"{ms('stepP99Us')} / {ms('stepMaxUs')} | {ms('rttP99Us')} | {r['processCpuUsPerHandshake']} | {r['clientErrors']}/{r['serverErrors']} |")
     out.append("")
     out.append("Ratios (same run): AsyncJSSE with callback vs SunJSSE inline and vs SunJSSE with an executor, handshakes/s:\n")
-    out.append("| L (ms) | callback / Sun inline | callback / Sun executor | callback / Async unaware (NEED_TASK inline) |")
-    out.append("|---|---|---|---|")
+    out.append("| L (ms) | callback / Sun inline | callback / Sun executor | callback / Async unaware (NEED_TASK inline) | callback, budget 0 / Sun inline |")
+    out.append("|---|---|---|---|---|")
     lat = sorted({k[0] for k in by})
     for L in lat:
         g = lambda c: float(by[(L, c)]["handshakesPerSec"]) if (L, c) in by else None
-        out.append(f"| {L} | {ratio(g('ASYNC_CALLBACK'), g('SUN_INLINE'))} | {ratio(g('ASYNC_CALLBACK'), g('SUN_EXECUTOR'))} | {ratio(g('ASYNC_CALLBACK'), g('ASYNC_NEEDTASK'))} |")
+        out.append(f"| {L} | {ratio(g('ASYNC_CALLBACK'), g('SUN_INLINE'))} | {ratio(g('ASYNC_CALLBACK'), g('SUN_EXECUTOR'))} | {ratio(g('ASYNC_CALLBACK'), g('ASYNC_NEEDTASK'))} | {ratio(g('ASYNC_CALLBACK_B0'), g('SUN_INLINE'))} |")
     out.append("")
     return by
 
@@ -214,6 +214,10 @@ def main():
         h = os.path.join(d, "handoff.txt")
         if os.path.exists(h):
             out.append("### Handshake-job handoff (HandoffProbe, interleaved)\n\n```\n" + open(h).read().strip() + "\n```\n")
+        h = os.path.join(d, "decorator.txt")
+        if os.path.exists(h):
+            out.append("### Decorator cost: BCJSSE (JDK JCA, same key manager) = A vs AsyncJSSE synchronous = B, interleaved\n\n```\n"
+                       + open(h).read().strip() + "\n```\n")
         bulk_table(rows, out)
         floor = floor_table(rows, out)
         if floor and hs.get(("TLSv1.3", "EC_P256")):

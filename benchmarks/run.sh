@@ -5,6 +5,7 @@
 # Stages (results go to benchmarks/results/<jdk>/):
 #   handshake : JMH HandshakeBench (5 providers x TLS 1.3/1.2 x ECDSA/RSA)  -> jmh-handshake.json/.txt
 #   handoff   : HandoffProbe (one handshake-job handoff, interleaved)        -> handoff.txt
+#               and the decorator's cost over BCJSSE (interleaved)           -> decorator.txt
 #   bulk      : JMH BulkBench + FloorBench (AEAD MB/s, primitive floor)      -> jmh-bulk-floor.json/.txt
 #   jmh       : handshake + handoff + bulk
 #   load      : loopback load harness                                        -> load.csv/.txt
@@ -80,6 +81,11 @@ fi
 if has handoff; then
   "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" dev.asyncjsse.bench.HandoffProbe 1000 \
       2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | tee "$OUT/handoff.txt"
+  # The decorator's cost: BCJSSE (JDK JCA) with the same key manager as AsyncJSSE, interleaved.
+  for proto in TLSv1.3 TLSv1.2; do
+    "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.bcjsseKeyManager=sun -cp "$CP" \
+        dev.asyncjsse.bench.HandoffProbe 1000 BCJSSE_JDK ASYNC_SYNC $proto EC_P256 2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]"
+  done | tee "$OUT/decorator.txt"
 fi
 if has bulk; then
   "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"

@@ -51,6 +51,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *     unaware loop as SUN_INLINE (NEED_TASK: run the task inline, which waits for the step).
  * <li>{@code ASYNC_CALLBACK}: the same AsyncJSSE context, with the wake-up callback: a pending
  *     connection is left alone until its callback queues it and wakes the selector.
+ * <li>{@code ASYNC_CALLBACK_B0}: as ASYNC_CALLBACK with the wait budget set to 0
+ *     ({@code dev.asyncjsse.waitBudget=0}): the loop never waits for a job to settle.
  * </ul>
  *
  * <p>Figures per configuration and L: handshakes/s completed by the server; p99 and longest time the
@@ -67,7 +69,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 public final class LoadHarness {
 
-    enum Config { SUN_INLINE, SUN_EXECUTOR, ASYNC_NEEDTASK, ASYNC_CALLBACK }
+    enum Config { SUN_INLINE, SUN_EXECUTOR, ASYNC_NEEDTASK, ASYNC_CALLBACK, ASYNC_CALLBACK_B0 }
 
     static final String SUITE = "TLS_AES_128_GCM_SHA256";
 
@@ -244,7 +246,18 @@ public final class LoadHarness {
                 context = SSLContext.getInstance("TLSv1.3", "SunJSSE");
                 context.init(new KeyManager[] {new SlowKeyProvider.SlowKeyManager(km, latencyNanos)}, null, null);
             } else {
+                String budget = System.getProperty("dev.asyncjsse.waitBudget");
+                if (config == Config.ASYNC_CALLBACK_B0) {
+                    System.setProperty("dev.asyncjsse.waitBudget", "0"); // read when the context is created
+                }
                 context = SSLContext.getInstance("TLSv1.3", new dev.asyncjsse.AsyncJsseProvider());
+                if (config == Config.ASYNC_CALLBACK_B0) {
+                    if (budget == null) {
+                        System.clearProperty("dev.asyncjsse.waitBudget");
+                    } else {
+                        System.setProperty("dev.asyncjsse.waitBudget", budget);
+                    }
+                }
                 context.init(new KeyManager[] {km}, null, new java.security.SecureRandom());
                 AsyncJsse.setKeyOffloader(context, KeyOffloaders.withLatency(KeyOffloaders.executor(keyPool), Duration.ofMillis(latencyMs)));
                 AsyncJsse.setOffloadTimeout(context, Duration.ofSeconds(30));
@@ -357,7 +370,7 @@ public final class LoadHarness {
                 SSLEngine engine = context.createSSLEngine();
                 engine.setUseClientMode(false);
                 Conn c = new Conn(this, ch, engine);
-                if (config == Config.ASYNC_CALLBACK) {
+                if (config == Config.ASYNC_CALLBACK || config == Config.ASYNC_CALLBACK_B0) {
                     ((AsyncSSLEngine) engine).setOffloadCallback((e, arg) -> {
                         ready.add((Conn) arg);
                         selector.wakeup();
@@ -396,7 +409,8 @@ public final class LoadHarness {
                 SSLEngineResult r;
                 switch (hs) {
                     case NEED_TASK:
-                        if (config == Config.ASYNC_CALLBACK && ((AsyncSSLEngine) c.engine).isOffloadPending()) {
+                        if ((config == Config.ASYNC_CALLBACK || config == Config.ASYNC_CALLBACK_B0)
+                                && ((AsyncSSLEngine) c.engine).isOffloadPending()) {
                             c.pending = true;
                             return;
                         }
@@ -454,7 +468,7 @@ public final class LoadHarness {
                         continue;
                 }
                 if (AsyncSSLEngine.isOffloadPending(r)) {
-                    if (config == Config.ASYNC_CALLBACK) {
+                    if (config == Config.ASYNC_CALLBACK || config == Config.ASYNC_CALLBACK_B0) {
                         c.pending = true;
                         return;
                     }

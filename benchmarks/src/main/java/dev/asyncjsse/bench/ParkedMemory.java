@@ -141,6 +141,11 @@ public final class ParkedMemory {
                 }
                 AsyncSSLEngine s = (AsyncSSLEngine) servers.get(i);
                 if (s.isOffloadPending()) {
+                    if (s.getAsyncStatus() != AsyncStatus.EAGAIN) {
+                        continue;
+                    }
+                    // EAGAIN: retry the step (a loop would do this on the callback).
+                    s.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(s.getSession().getApplicationBufferSize()));
                     continue;
                 }
                 ByteBuffer out = ByteBuffer.allocate(s.getSession().getPacketBufferSize() * 4);

@@ -24,7 +24,7 @@ import javax.imageio.ImageIO;
  */
 public final class Plot {
 
-    static final Color[] COLORS = {new Color(0xd62728), new Color(0xff7f0e), new Color(0x1f77b4), new Color(0x2ca02c)};
+    static final Color[] COLORS = {new Color(0xd62728), new Color(0xff7f0e), new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x9467bd)};
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : "benchmarks/results");
