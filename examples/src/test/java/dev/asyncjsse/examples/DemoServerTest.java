@@ -137,7 +137,11 @@ class DemoServerTest {
                 s.getOutputStream().flush();
                 s.shutdownOutput();
                 s.setSoTimeout(10_000);
-                s.getInputStream().readAllBytes(); // the server closes (or answers with an alert)
+                byte[] answer = s.getInputStream().readAllBytes(); // the server closes (or answers with an alert)
+                if (opening.length == 5) {
+                    // malformed ClientHello: a plaintext fatal decode_error alert, then the close
+                    assertEquals(Arrays.toString(new byte[] {21, 3, 3, 0, 2, 2, 50}), Arrays.toString(answer));
+                }
             }
         }
         // and the server still serves, over TLS from Java too

@@ -378,6 +378,7 @@ public final class TlsChannel implements ByteChannel {
                     clientHello = hello;
                     SSLEngine e = factory.create(hello);
                     if (e == null) {
+                        sendPlainAlert(112); // unrecognized_name
                         throw new SSLHandshakeException("no server context for " + (hello.serverName() == null
                                 ? "a client without SNI" : "server name " + hello.serverName()));
                     }
@@ -387,6 +388,7 @@ public final class TlsChannel implements ByteChannel {
                 case NOT_TLS:
                     throw new SSLHandshakeException("the client did not start TLS: " + hello.message());
                 case MALFORMED:
+                    sendPlainAlert(50); // decode_error
                     throw new SSLHandshakeException("malformed ClientHello: " + hello.message());
                 default:
                     if (!inEnc.hasRemaining()) {
@@ -402,6 +404,15 @@ public final class TlsChannel implements ByteChannel {
                     }
                     break;
             }
+        }
+    }
+
+    /** A fatal plaintext alert before any engine exists; best effort, one write attempt. */
+    private void sendPlainAlert(int description) {
+        try {
+            socket.write(ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 2, (byte) description}));
+        } catch (IOException | RuntimeException ignored) {
+            // the handshake fails anyway; the exception thrown says why
         }
     }
 

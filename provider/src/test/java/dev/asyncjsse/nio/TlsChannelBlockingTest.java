@@ -211,7 +211,9 @@ class TlsChannelBlockingTest {
             SSLException e = assertThrows(SSLException.class, server::handshake);
             assertTrue(e.getMessage().contains("nobody.example"), e.getMessage());
             server.close();
-            assertThrows(Exception.class, () -> c.get(20, TimeUnit.SECONDS));
+            java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> c.get(20, TimeUnit.SECONDS));
+            assertTrue(String.valueOf(failed.getCause()).contains("unrecognized_name"), String.valueOf(failed.getCause()));
         }
     }
 
