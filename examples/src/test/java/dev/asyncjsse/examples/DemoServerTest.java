@@ -113,6 +113,37 @@ class DemoServerTest {
         assertTrue(tls12.contains("TLSv1.2"), tls12);
     }
 
+    /** While a handshake waits 800 ms for its key, the same loop answers plain HTTP at once. */
+    @Test
+    void theLoopKeepsServingWhileAKeyOperationIsPending() throws Exception {
+        try (DemoServer slow = DemoServer.start(DemoServer.Options.parse("--port", "0", "--offload-latency-ms", "800", "--quiet"))) {
+            java.util.concurrent.CompletableFuture<String> tls = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DemoClient.fetch("127.0.0.1", slow.port(), "a.localhost", "GET", "/", null);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, java.util.concurrent.Executors.newSingleThreadExecutor());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (slow.offloadPauses.get() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, slow.offloadPauses.get(), "the handshake never paused for its key");
+            long start = System.nanoTime();
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", slow.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(page.contains("plain HTTP on the unified port"), page);
+            }
+            long plainMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(0, slow.handshakes.get(), "the TLS handshake should still be waiting for its key");
+            assertTrue(plainMs < 700, "plain HTTP took " + plainMs + " ms");
+            assertTrue(tls.get(20, TimeUnit.SECONDS).contains("certificate:     CN=a.localhost"));
+            assertEquals(1, slow.handshakes.get());
+        }
+    }
+
     @Test
     void nioDemoClient() throws Exception {
         String page = DemoClient.fetch("127.0.0.1", server.port(), "b.localhost", "GET", "/", null);
