@@ -785,6 +785,10 @@ final class AsyncEngine extends AsyncSSLEngine {
         } else {
             String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
             String why = rootReason(cause);
+            if (why == null && !clientMode && message.endsWith("handshake_failure(40)") && needClientAuthNoLock()) {
+                // Bouncy Castle gives no reason when a required client certificate is missing.
+                why = "the client sent no certificate, but the server requires one (needClientAuth)";
+            }
             if (why != null && !message.contains(why)) {
                 message = message + ": " + why;
             } else if (cause instanceof SSLHandshakeException) {
@@ -794,6 +798,14 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
         e.initCause(cause);
         return e;
+    }
+
+    private boolean needClientAuthNoLock() {
+        try {
+            return foreignThreadDuringStep() ? snapshot.parameters.getNeedClientAuth() : inner.getNeedClientAuth();
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
