@@ -49,6 +49,7 @@ class TlsChannelBlockingTest {
     @ParameterizedTest(name = "{0} latency={1} asyncClient={2}")
     @CsvSource({"TLSv1.3,-1,false", "TLSv1.2,-1,false", "TLSv1.3,0,false", "TLSv1.3,20,false", "TLSv1.2,20,false",
             "TLSv1.3,20,true", "TLSv1.2,-1,true"})
+    @SuppressWarnings("try") // closes a resource inside its try on purpose
     void handshakeEchoAndOrderlyClose(String protocol, int latency, boolean asyncClient) throws Exception {
         SSLContext serverCtx = Fixtures.server(Fixtures.LOCALHOST, latency);
         SSLContext clientCtx = asyncClient ? Fixtures.asyncClient() : Fixtures.sunClient();
@@ -197,6 +198,7 @@ class TlsChannelBlockingTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a resource inside its try on purpose
     void refusedServerNameFailsTheHandshake() throws Exception {
         SocketChannel[] pair = Fixtures.socketPair();
         try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "nobody.example")).build();

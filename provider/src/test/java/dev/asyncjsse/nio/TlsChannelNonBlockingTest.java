@@ -385,6 +385,7 @@ class TlsChannelNonBlockingTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(State.class)
+    @SuppressWarnings("try") // closes a resource inside its try on purpose
     void closeInEveryState(State state) throws Exception {
         SocketChannel[] pair = Fixtures.socketPair();
         pair[1].configureBlocking(false);
