@@ -133,6 +133,40 @@ final class BlockingEngineClient implements AutoCloseable {
         }
     }
 
+    /** Wraps {@code text} into a record, lets {@code tamper} change the bytes, and writes them. */
+    void sendTampered(String text, java.util.function.UnaryOperator<byte[]> tamper) throws IOException {
+        ByteBuffer net = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() + 64);
+        SSLEngineResult r = engine.wrap(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), net);
+        if (r.getStatus() != Status.OK) {
+            throw new IOException("wrap: " + r);
+        }
+        byte[] b = tamper.apply(java.util.Arrays.copyOf(net.array(), net.position()));
+        out.write(b);
+        out.flush();
+    }
+
+    /** Reads until {@code n} application bytes arrived, or the server closes: returns what arrived or why not. */
+    String receive(int n) {
+        app.clear();
+        try {
+            while (app.position() < n) {
+                SSLEngineResult r = unwrapSome();
+                if (r.getStatus() == Status.CLOSED) {
+                    return "closed (close_notify) after " + app.position() + " bytes";
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return "timeout";
+        } catch (IOException e) {
+            return "failed: " + e;
+        }
+        app.flip();
+        byte[] b = new byte[app.remaining()];
+        app.get(b);
+        app.clear();
+        return "echo: " + new String(b, StandardCharsets.UTF_8);
+    }
+
     /** Sends {@code text} and returns what comes back (the server echoes). */
     String echo(String text) throws IOException {
         wrap(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));

@@ -249,6 +249,32 @@ class HostilePeersTest {
         }
     }
 
+    /** After the handshake: an application-data record whose record-layer version is wrong. */
+    @ParameterizedTest
+    @ValueSource(strings = {"inline", "offload"})
+    void recordLayerVersionMismatchAfterHandshake(String mode) throws Exception {
+        NioTlsServer.Listener l = listener(mode);
+        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            for (int version : new int[] {0x0301, 0x0300, 0x0302, 0x0304, 0xFEFD, 0x0000}) {
+                try (BlockingEngineClient c = new BlockingEngineClient(l.port(), Fixtures.sunClient(), protocol, 0, 0)) {
+                    c.handshake();
+                    c.socket.setSoTimeout(5000);
+                    c.sendTampered("tampered", b -> {
+                        b[1] = (byte) (version >>> 8);
+                        b[2] = (byte) version;
+                        return b;
+                    });
+                    String got = c.receive(8);
+                    System.out.printf("record version %04x after a %s handshake (%s): %s%n", version, protocol, mode, got);
+                    // the record header is authenticated (AAD), so a changed version is a forged record
+                    assertTrue(got.contains("bad_record_mac") || got.contains("protocol_version") || got.contains("decode_error"),
+                            "expected a fatal alert, got " + got);
+                }
+            }
+        }
+        assertEquals(List.of(), server.crashes);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"inline", "offload"})
     void handshakeMessageLongerThanAllowed(String mode) throws Exception {
