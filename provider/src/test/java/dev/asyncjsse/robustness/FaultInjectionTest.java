@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Fault injection across connections in one selector loop: 20 connections, most with a working
  * offloader, some whose offloader fails, hangs past the timeout, throws, returns garbage or null
- * signatures, completes twice, or completes on the caller's thread; one whose callback throws; one
+ * signatures, completes twice, completes on the caller's thread or on the selector loop's own thread;
+ * one whose callback throws; one
  * closed from another thread while its offload is pending. Only the faulty ones may fail, each with a
  * clear message; every other connection completes its handshake and echoes data.
  */
@@ -58,7 +59,7 @@ class FaultInjectionTest {
         int[] callbacksAtClose = {-1};
         try (NioTlsServer server = new NioTlsServer()) {
             NioTlsServer.Listener ok = server.listen("ok", Fixtures.asyncServer(Fixtures.latencyOffloader(5), Duration.ofSeconds(2)), null);
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 9; i++) {
                 Case c = new Case("ok-" + i, i % 2 == 0 ? "TLSv1.3" : "TLSv1.2", true, null);
                 c.listener = ok;
                 cases.add(c);
@@ -71,6 +72,32 @@ class FaultInjectionTest {
             addFault(server, cases, Fault.NULL_RESULT, "TLSv1.3", false, null, Duration.ofSeconds(2));
             addFault(server, cases, Fault.COMPLETE_TWICE, "TLSv1.3", true, null, Duration.ofSeconds(2));
             addFault(server, cases, Fault.CALLER_THREAD, "TLSv1.2", true, null, Duration.ofSeconds(2));
+
+            // the key service's reply is delivered by the selector loop itself (DESIGN: the wait budget must
+            // keep this from deadlocking)
+            Case loopCompletes = new Case("reply-on-loop-thread", "TLSv1.2", true, null);
+            dev.asyncjsse.KeyOffloader real = dev.asyncjsse.KeyOffloaders.executor(pool);
+            loopCompletes.listener = server.listen(loopCompletes.name, Fixtures.asyncServer(new dev.asyncjsse.KeyOffloader() {
+                @Override
+                public java.util.concurrent.CompletionStage<byte[]> sign(java.security.PrivateKey key, String alg,
+                        java.security.spec.AlgorithmParameterSpec params, byte[] message) {
+                    java.util.concurrent.CompletableFuture<byte[]> onLoop = new java.util.concurrent.CompletableFuture<>();
+                    real.sign(key, alg, params, message).whenComplete((sig, err) -> server.execute(() -> {
+                        if (err != null) {
+                            onLoop.completeExceptionally(err);
+                        } else {
+                            onLoop.complete(sig);
+                        }
+                    }));
+                    return onLoop;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<byte[]> decrypt(java.security.PrivateKey key, String t, byte[] c) {
+                    return real.decrypt(key, t, c);
+                }
+            }, Duration.ofSeconds(2)), null);
+            cases.add(loopCompletes);
 
             Case throwingCallback = new Case("callback-throws", "TLSv1.3", true, null);
             throwingCallback.listener = server.listen("callback-throws",
@@ -167,7 +194,7 @@ class FaultInjectionTest {
                 problems.add("handshake jobs left running: " + JobScheduler.shared().activeJobs());
             }
             System.out.println("faults injected (offloader calls that misbehaved): "
-                    + (FaultyOffloaders.INJECTED.get() - injectedBefore) + ", plus a throwing callback and a foreign close");
+                    + (FaultyOffloaders.INJECTED.get() - injectedBefore) + ", plus a reply delivered on the loop thread, a throwing callback and a foreign close");
             assertEquals(List.of(), problems);
         }
     }
