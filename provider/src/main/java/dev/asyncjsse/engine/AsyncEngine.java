@@ -442,6 +442,9 @@ final class AsyncEngine extends AsyncSSLEngine {
             ByteBuffer in = input;
             SSLEngineResult r = callInner(() -> {
                 SSLEngineResult result = inner.unwrap(in, dsts, offset, length);
+                if (state == EngineState.HANDSHAKING) {
+                    captureServerNames();
+                }
                 SSLException deferred = Failures.takeDeferred(inner);
                 if (deferred != null) {
                     throw deferred;
@@ -518,6 +521,7 @@ final class AsyncEngine extends AsyncSSLEngine {
         ByteBuffer jobOut = ByteBuffer.allocate(Math.max(inner.getSession().getApplicationBufferSize(), 1 << 14));
         HandshakeJob step = new HandshakeJob(() -> {
             SSLEngineResult result = inner.unwrap(jobIn, jobOut);
+            captureServerNames();
             SSLException deferred = Failures.takeDeferred(inner);
             if (deferred != null) {
                 throw deferred;
@@ -1041,7 +1045,40 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     @Override
     public SSLSession getSession() {
-        return read(inner::getSession, s -> s.session);
+        return established(read(inner::getSession, s -> s.session));
+    }
+
+    /** The server names of the ClientHello, captured from the handshake session on the server side. */
+    private volatile List<javax.net.ssl.SNIServerName> requestedServerNames;
+    private volatile EstablishedSession lastSession;
+
+    private SSLSession established(SSLSession session) {
+        if (session == null || clientMode) {
+            return session;
+        }
+        EstablishedSession last = lastSession;
+        if (last != null && (last.delegate == session || last.delegate.equals(session))) {
+            return last;
+        }
+        EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
+        lastSession = wrapped;
+        return wrapped;
+    }
+
+    /** On the thread that owns the inner engine, after an unwrap: remember the requested server names. */
+    private void captureServerNames() {
+        if (clientMode || requestedServerNames != null) {
+            return;
+        }
+        try {
+            SSLSession hs = inner.getHandshakeSession();
+            if (hs instanceof javax.net.ssl.ExtendedSSLSession) {
+                requestedServerNames = List.copyOf(((javax.net.ssl.ExtendedSSLSession) hs).getRequestedServerNames());
+                lastSession = null;
+            }
+        } catch (RuntimeException e) {
+            // not available: the established session answers as Bouncy Castle does
+        }
     }
 
     @Override
