@@ -199,6 +199,45 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * Capacity exhaustion: an offloader that takes one operation at a time, each 20 ms, and 12 clients at
+     * once. Connections wait in EAGAIN and are woken when capacity frees; all must complete.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true") // engine-bugs #3
+    void saturatedOffloaderStillServesEveryone() throws Exception {
+        java.util.concurrent.Executor slow = r -> Fixtures.OFFLOAD_POOL.execute(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r.run();
+        });
+        try (NioTlsServer server = new NioTlsServer()) {
+            NioTlsServer.Listener l = server.listen("saturated",
+                    Fixtures.asyncServer(dev.asyncjsse.KeyOffloaders.executor(slow, 1), Duration.ofSeconds(10)), null);
+            server.start();
+            SSLContext sun = Fixtures.sunClient();
+            ExecutorService clients = Executors.newFixedThreadPool(12, Fixtures.daemonThreads("eagain-client-"));
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String protocol = i % 2 == 0 ? "TLSv1.3" : "TLSv1.2";
+                results.add(clients.submit(() -> SoakTest.handshake(sun, l.port(), protocol, false)));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : results) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            clients.shutdownNow();
+            System.out.println("saturated offloader: " + outcomes + ", EAGAIN seen " + server.eagain.get() + " times");
+            for (String o : outcomes) {
+                assertEquals("ok", o);
+            }
+            assertEquals(List.of(), server.crashes);
+        }
+    }
+
     private static void addFault(NioTlsServer server, List<Case> cases, Fault fault, String protocol, boolean succeeds,
                                  String message, Duration timeout) throws IOException {
         Case c = new Case(fault.name().toLowerCase() + "-" + protocol, protocol, succeeds, message);

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Regression tests for engine bugs the robustness tests found (described in
@@ -77,5 +78,76 @@ class FoundBugsRegressionTest {
         assertNull(o.targetError);
         assertTrue(o.appDataReceived, "the handshake did complete: application data arrived");
         assertEquals(true, o.targetHandshakeDone, "but no wrap/unwrap result said FINISHED");
+    }
+
+    /**
+     * Bug 3 (open): a lost wake-up in CAPACITY_WAIT. B parks in EAGAIN behind A; A finishes, B's capacity
+     * callback fires, but C takes the freed capacity before B retries. B's retry returns the pending
+     * result again without registering a new capacity listener, while {@code capacityReady} is already
+     * complete: {@code isOffloadPending()} is false, {@code getHandshakeStatus()} says NEED_UNWRAP, every
+     * unwrap returns pending, and no callback ever comes, even after C is done. A selector loop never
+     * touches B again: the connection hangs.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true")
+    void capacityWaitIsNotLostWhenAnotherEngineTakesTheCapacity() throws Exception {
+        java.util.concurrent.Executor slow = r -> Fixtures.OFFLOAD_POOL.execute(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            r.run();
+        });
+        dev.asyncjsse.KeyOffloader one = dev.asyncjsse.KeyOffloaders.executor(slow, 1);
+        SSLContext server = Fixtures.asyncServer(one, Duration.ofSeconds(5));
+        SSLContext sun = Fixtures.sunClient();
+        AsyncSSLEngine a = serverEngine(server);
+        AsyncSSLEngine b = serverEngine(server);
+        AsyncSSLEngine c = serverEngine(server);
+        java.util.concurrent.Semaphore bCallbacks = new java.util.concurrent.Semaphore(0);
+        b.setOffloadCallback((engine, arg) -> bCallbacks.release(), null);
+
+        ByteBuffer app = ByteBuffer.allocate(1 << 16);
+        assertTrue(AsyncSSLEngine.isOffloadPending(a.unwrap(hello(sun), app)), "A parks on its 200 ms signature");
+        awaitSaturated(one);
+        ByteBuffer helloB = hello(sun);
+        SSLEngineResult rb = b.unwrap(helloB, app);
+        assertTrue(AsyncSSLEngine.isOffloadPending(rb) && b.getAsyncStatus() == dev.asyncjsse.AsyncStatus.EAGAIN,
+                "B waits for capacity: " + rb + " " + b.getAsyncStatus());
+        assertTrue(bCallbacks.tryAcquire(2, java.util.concurrent.TimeUnit.SECONDS), "B is told capacity is back");
+        // C arrives first and takes the capacity
+        assertTrue(AsyncSSLEngine.isOffloadPending(c.unwrap(hello(sun), app)), "C parks on its signature");
+        awaitSaturated(one);
+        SSLEngineResult retry = b.unwrap(helloB, app);
+        // B must now either proceed or wait with a wake-up to come
+        if (AsyncSSLEngine.isOffloadPending(retry) && retry.bytesConsumed() == 0) {
+            assertTrue(bCallbacks.tryAcquire(2, java.util.concurrent.TimeUnit.SECONDS),
+                    "B waits for capacity again but no wake-up ever comes (isOffloadPending=" + b.isOffloadPending()
+                            + ", handshake status " + b.getHandshakeStatus() + ", async status " + b.getAsyncStatus() + ")");
+        }
+    }
+
+    private static void awaitSaturated(dev.asyncjsse.KeyOffloader offloader) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!offloader.isSaturated() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(offloader.isSaturated(), "the key operation never started");
+    }
+
+    private static AsyncSSLEngine serverEngine(SSLContext ctx) {
+        AsyncSSLEngine e = (AsyncSSLEngine) ctx.createSSLEngine();
+        e.setUseClientMode(false);
+        return e;
+    }
+
+    private static ByteBuffer hello(SSLContext sun) throws Exception {
+        SSLEngine c = sun.createSSLEngine("localhost", 443);
+        c.setUseClientMode(true);
+        ByteBuffer out = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
+        c.wrap(ByteBuffer.allocate(0), out);
+        out.flip();
+        return out;
     }
 }

@@ -113,6 +113,8 @@ final class NioTlsServer implements AutoCloseable {
     final List<Conn> connections = new CopyOnWriteArrayList<>();
     final List<String> crashes = new CopyOnWriteArrayList<>();
     final AtomicInteger open = new AtomicInteger();
+    /** How often a parked connection was found waiting for capacity (AsyncStatus.EAGAIN). */
+    final AtomicInteger eagain = new AtomicInteger();
     private final Queue<Conn> wakeups = new ConcurrentLinkedQueue<>();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -268,6 +270,9 @@ final class NioTlsServer implements AutoCloseable {
                     // Try a call: it returns pending at once, or settles a step whose callback is on its way.
                     SSLEngineResult r = async.wrap(ByteBuffer.allocate(0), c.netOut);
                     if (AsyncSSLEngine.isOffloadPending(r)) {
+                        if (async.getAsyncStatus() == dev.asyncjsse.AsyncStatus.EAGAIN) {
+                            eagain.incrementAndGet();
+                        }
                         return; // the callback wakes us
                     }
                     note(c, r);
@@ -306,6 +311,10 @@ final class NioTlsServer implements AutoCloseable {
                     crash(c, "unwrap consumed " + r.bytesConsumed() + " of " + before);
                 }
                 observeStash(c);
+                if (async != null && AsyncSSLEngine.isOffloadPending(r)
+                        && async.getAsyncStatus() == dev.asyncjsse.AsyncStatus.EAGAIN) {
+                    eagain.incrementAndGet();
+                }
                 note(c, r);
                 if (c.appIn.position() > 0) {
                     echo(c);
