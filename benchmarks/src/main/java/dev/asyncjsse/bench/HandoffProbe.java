@@ -12,7 +12,8 @@ import java.util.Locale;
  * Usage: {@code HandoffProbe [rounds [implA implB [protocol key]]]} (default 1000 rounds after 400
  * warm-up rounds, ASYNC_SYNC vs ASYNC_OFFLOAD_INLINE, TLSv1.3 EC_P256). With other implementations it
  * compares any two the same way, e.g. {@code BCJSSE_JDK ASYNC_SYNC} with
- * {@code -Dbench.bcjsseKeyManager=sun} for the cost of the decorator over the BCJSSE it wraps.
+ * {@code -Dbench.asyncKeyManager=bcjsse} (both with BCJSSE's PKIX key manager: BCJSSE cannot use
+ * SunJSSE's SunX509 one) for the cost of the decorator over the BCJSSE it wraps.
  */
 public final class HandoffProbe {
     public static void main(String[] args) throws Exception {
@@ -50,7 +51,7 @@ public final class HandoffProbe {
         }
         System.out.printf(Locale.ROOT, "java %s, %d CPUs, %d interleaved rounds of %s %s handshakes: A = %s, B = %s%s%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, protocol, key, a, b,
-                System.getProperty("bench.bcjsseKeyManager") != null ? " (BCJSSE with SunJSSE's default key manager)" : "");
+                System.getProperty("bench.asyncKeyManager") != null ? " (both with BCJSSE's PKIX key manager)" : "");
         System.out.printf(Locale.ROOT, "pair wall   median: A %.1f us, B %.1f us -> B - A = %.1f us (p25 diff %.1f, p75 diff %.1f)%n",
                 q(wallS, 0.5), q(wallJ, 0.5), q(wallJ, 0.5) - q(wallS, 0.5), q(wallJ, 0.25) - q(wallS, 0.25), q(wallJ, 0.75) - q(wallS, 0.75));
         System.out.printf(Locale.ROOT, "server CPU  median: A %.1f us, B %.1f us -> B - A = %.1f us, B / A = %.3f%n",
