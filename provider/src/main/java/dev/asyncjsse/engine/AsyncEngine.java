@@ -483,12 +483,52 @@ final class AsyncEngine extends AsyncSSLEngine {
             // After the peer's ChangeCipherSpec, a TLS 1.2 handshake record is its Finished: no key
             // operation. (In TLS 1.3 a ChangeCipherSpec is only for middleboxes, and a second
             // ClientHello after a HelloRetryRequest may still follow.)
-            return !(peerSentChangeCipherSpec && "TLSv1.2".equals(handshakeProtocol()));
+            if (peerSentChangeCipherSpec && "TLSv1.2".equals(handshakeProtocol())) {
+                return false;
+            }
+            return plaintextHandshakeMayBlock(input);
         }
         if (type == TlsRecords.APPLICATION_DATA) {
             // TLS 1.3 hides the handshake in application_data records. A client may have to sign (client
             // auth); a server only checks the client's certificate, which may await a trust-manager lookup.
             return inner.getUseClientMode() || inner.getNeedClientAuth() || inner.getWantClientAuth();
+        }
+        return false;
+    }
+
+    private static final long CLIENT_HELLO = 1L << 1;
+    private static final long CERTIFICATE = 1L << 11;
+    private static final long SERVER_HELLO_DONE = 1L << 14;
+    private static final long CLIENT_KEY_EXCHANGE = 1L << 16;
+
+    /** Set while the peer's plaintext handshake messages span records: the next one completes them. */
+    private boolean handshakeFragmentPending;
+
+    /**
+     * Whether a plaintext handshake record holds a message whose processing may wait: a ClientHello
+     * (the server signs), a ClientKeyExchange of RSA key exchange (the server decrypts), a Certificate
+     * (the trust manager may look something up), a ServerHelloDone (a TLS 1.2 client may sign).
+     * Everything else runs inline, with no handoff.
+     */
+    private boolean plaintextHandshakeMayBlock(ByteBuffer record) {
+        long mask = TlsRecords.handshakeTypeMask(record);
+        boolean continuation = handshakeFragmentPending;
+        handshakeFragmentPending = mask == -1;
+        if (mask == -1 || continuation) {
+            return true;
+        }
+        if ((mask & CERTIFICATE) != 0) {
+            return true;
+        }
+        if (clientMode) {
+            return (mask & SERVER_HELLO_DONE) != 0;
+        }
+        if ((mask & CLIENT_HELLO) != 0) {
+            return true;
+        }
+        if ((mask & CLIENT_KEY_EXCHANGE) != 0) {
+            SSLSession session = inner.getHandshakeSession();
+            return session == null || session.getCipherSuite().startsWith("TLS_RSA_");
         }
         return false;
     }

@@ -49,6 +49,24 @@ final class TlsRecords {
         return Math.max(0, length - buffer.remaining());
     }
 
+    /**
+     * The handshake message types in the plaintext handshake record at the position, as a bit mask
+     * ({@code 1L << type}), or -1 if the record does not hold whole messages (a fragment).
+     */
+    static long handshakeTypeMask(ByteBuffer buffer) {
+        int start = buffer.position();
+        int end = start + recordLength(buffer);
+        int p = start + HEADER_LENGTH;
+        long mask = 0;
+        while (p + 4 <= end) {
+            int type = buffer.get(p) & 0xff;
+            int length = ((buffer.get(p + 1) & 0xff) << 16) | ((buffer.get(p + 2) & 0xff) << 8) | (buffer.get(p + 3) & 0xff);
+            p += 4 + length;
+            mask |= 1L << (type & 63);
+        }
+        return p == end && mask != 0 ? mask : -1;
+    }
+
     /** True for content types a handshake can carry before it completes. */
     static boolean isHandshakePhaseType(int type) {
         return type == CHANGE_CIPHER_SPEC || type == ALERT || type == HANDSHAKE;
