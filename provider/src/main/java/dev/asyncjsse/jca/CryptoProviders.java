@@ -21,4 +21,14 @@ public final class CryptoProviders {
     public static Provider bouncyCastle() {
         return Holder.BC;
     }
+
+    /**
+     * The provider AsyncJSSE's TLS stack uses for signatures of {@code jcaAlgorithm} with software
+     * keys ({@link PrimitiveChooser}'s measured choice), or {@code null} when that is the JDK's.
+     * The executor key offloader signs software keys with the same one, so offload costs no speed.
+     */
+    public static Provider preferredSignatureProvider(String jcaAlgorithm) {
+        PrimitiveChooser.Family family = PrimitiveChooser.signatureFamily(jcaAlgorithm);
+        return family != null && PrimitiveChooser.source(family) == PrimitiveChooser.Source.BC ? Holder.BC : null;
+    }
 }
