@@ -310,7 +310,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                     break;
                 case CAPACITY_WAIT:
                     if (!capacityAvailableNow()) {
-                        return offloadPendingResult(0);
+                        return waitForCapacityAgain();
                     }
                     moveTo(EngineState.HANDSHAKING);
                     break;
@@ -373,7 +373,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                     break;
                 case CAPACITY_WAIT:
                     if (!capacityAvailableNow()) {
-                        return offloadPendingResult(0);
+                        return waitForCapacityAgain();
                     }
                     moveTo(EngineState.HANDSHAKING);
                     break;
@@ -606,6 +606,7 @@ final class AsyncEngine extends AsyncSSLEngine {
 
     private SSLEngineResult enterCapacityWait(int consumed, Consumer<Runnable> register) {
         moveTo(EngineState.CAPACITY_WAIT);
+        pendingTaskHandedOut = false;
         asyncStatus = AsyncStatus.EAGAIN;
         capacityReady = new CompletableFuture<>();
         registeringThread = Thread.currentThread();
@@ -615,6 +616,22 @@ final class AsyncEngine extends AsyncSSLEngine {
             registeringThread = null;
         }
         return offloadPendingResult(consumed);
+    }
+
+    /**
+     * A retry found no capacity. If the wake-up for this wait already came (someone else took the
+     * capacity that freed up), wait again with a new wake-up; otherwise keep waiting for the one pending.
+     */
+    private SSLEngineResult waitForCapacityAgain() {
+        CompletableFuture<Void> ready = capacityReady;
+        if (ready != null && !ready.isDone()) {
+            return offloadPendingResult(0);
+        }
+        KeyOffloader offloader = config.offloader();
+        Consumer<Runnable> register = offloader != null && offloader.isSaturated()
+                ? offloader::whenUnsaturated
+                : config.scheduler()::whenCapacity;
+        return enterCapacityWait(0, register);
     }
 
     private boolean capacityAvailableNow() {
