@@ -491,6 +491,7 @@ final class AsyncEngine extends AsyncSSLEngine {
         if (type == TlsRecords.APPLICATION_DATA) {
             // TLS 1.3 hides the handshake in application_data records. A client may have to sign (client
             // auth); a server only checks the client's certificate, which may await a trust-manager lookup.
+            stepNeedsOffloader = clientMode;
             return inner.getUseClientMode() || inner.getNeedClientAuth() || inner.getWantClientAuth();
         }
         return false;
@@ -500,6 +501,9 @@ final class AsyncEngine extends AsyncSSLEngine {
     private static final long CERTIFICATE = 1L << 11;
     private static final long SERVER_HELLO_DONE = 1L << 14;
     private static final long CLIENT_KEY_EXCHANGE = 1L << 16;
+
+    /** Whether the step {@link #shouldRunInJob} approved may use the offloader (and so waits for its capacity). */
+    private boolean stepNeedsOffloader = true;
 
     /** Set while the peer's plaintext handshake messages span records: the next one completes them. */
     private boolean handshakeFragmentPending;
@@ -514,21 +518,28 @@ final class AsyncEngine extends AsyncSSLEngine {
         long mask = TlsRecords.handshakeTypeMask(record);
         boolean continuation = handshakeFragmentPending;
         handshakeFragmentPending = mask == -1;
+        stepNeedsOffloader = true;
         if (mask == -1 || continuation) {
             return true;
         }
-        if ((mask & CERTIFICATE) != 0) {
-            return true;
-        }
+        boolean keyOperation;
         if (clientMode) {
-            return (mask & SERVER_HELLO_DONE) != 0;
+            keyOperation = (mask & SERVER_HELLO_DONE) != 0;
+        } else if ((mask & CLIENT_HELLO) != 0) {
+            keyOperation = true;
+        } else if ((mask & CLIENT_KEY_EXCHANGE) != 0) {
+            SSLSession session = inner.getHandshakeSession();
+            keyOperation = session == null || session.getCipherSuite().startsWith("TLS_RSA_");
+        } else {
+            keyOperation = false;
         }
-        if ((mask & CLIENT_HELLO) != 0) {
+        if (keyOperation) {
             return true;
         }
-        if ((mask & CLIENT_KEY_EXCHANGE) != 0) {
-            SSLSession session = inner.getHandshakeSession();
-            return session == null || session.getCipherSuite().startsWith("TLS_RSA_");
+        if ((mask & CERTIFICATE) != 0) {
+            // the trust manager may wait (revocation, lookup), but no key operation: offloader capacity is not needed
+            stepNeedsOffloader = false;
+            return true;
         }
         return false;
     }
@@ -542,7 +553,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                                     int consumedSoFar, int producedSoFar) throws SSLException {
         KeyOffloader offloader = config.offloader();
         JobScheduler scheduler = config.scheduler();
-        if (offloader.isSaturated()) {
+        if (stepNeedsOffloader && offloader.isSaturated()) {
             return enterCapacityWait(consumedSoFar, offloader::whenUnsaturated);
         }
         int srcStart = src.position();
