@@ -229,7 +229,8 @@ public final class LoadHarness {
         final Longs iterationCpu = new Longs();
         final Longs iterationWaited = new Longs();
         final Longs steps = new Longs();
-        final List<Conn> conns = new ArrayList<>();
+        /** Open connections (the loop thread adds and removes; stop() reads after the loop ended). */
+        final java.util.Set<Conn> conns = new java.util.HashSet<>();
         volatile boolean measuring;
         volatile boolean running = true;
         Thread thread;
@@ -286,7 +287,7 @@ public final class LoadHarness {
             running = false;
             selector.wakeup();
             thread.join(10_000);
-            for (Conn c : conns) {
+            for (Conn c : new ArrayList<>(conns)) {
                 c.close();
             }
             listener.close();
@@ -379,9 +380,6 @@ public final class LoadHarness {
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
                 engine.beginHandshake();
                 conns.add(c);
-                if (conns.size() > 4096) {
-                    conns.removeIf(x -> x.closed);
-                }
             }
         }
 
@@ -525,6 +523,7 @@ public final class LoadHarness {
                 return;
             }
             closed = true;
+            server.conns.remove(this);
             engine.closeOutbound();
             try {
                 ch.close();
