@@ -79,8 +79,11 @@ public final class HandshakeJob {
      * @return false if the scheduler has no capacity; the job was not started and may be dropped
      */
     public boolean start(JobScheduler scheduler) {
+        this.scheduler = scheduler;
         return scheduler.trySubmit(this::runOnJobThread);
     }
+
+    private volatile JobScheduler scheduler;
 
     private void runOnJobThread() {
         thread = Thread.currentThread();
@@ -88,11 +91,13 @@ public final class HandshakeJob {
         Object value = null;
         Throwable thrown = null;
         CURRENT.set(this);
+        scheduler.enterRunning();
         try {
             value = work.run();
         } catch (Throwable t) {
             thrown = t;
         } finally {
+            scheduler.exitRunning();
             CURRENT.remove();
         }
         result = value;
@@ -212,11 +217,17 @@ public final class HandshakeJob {
                 future.cancel(true);
                 throw recordFailure(new CancellationException(cancelReason));
             }
-            if (!future.isDone()) {
-                phase = PARKED;
-                settled.complete(null);
+            if (future.isDone()) {
+                return future.get();
             }
-            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            phase = PARKED;
+            settled.complete(null);
+            scheduler.exitRunning();
+            try {
+                return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            } finally {
+                scheduler.enterRunning();
+            }
         } catch (TimeoutException e) {
             future.cancel(true);
             TimeoutException timeout = new TimeoutException(

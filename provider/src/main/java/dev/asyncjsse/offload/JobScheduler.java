@@ -30,6 +30,11 @@ public final class JobScheduler {
     private final ThreadPoolExecutor platformPool;
     private final Queue<Runnable> capacityListeners = new ConcurrentLinkedQueue<>();
     private final AtomicInteger active = new AtomicInteger();
+    /**
+     * Platform threads only: how many jobs may run (not park) at once. Virtual threads get this from
+     * their carrier pool; without it, hundreds of runnable job threads starve the event loops of CPU.
+     */
+    private final Semaphore running;
 
     private JobScheduler(int capacity, boolean virtual, long keepAliveMillis) {
         this.capacity = capacity;
@@ -37,7 +42,9 @@ public final class JobScheduler {
         if (virtual) {
             this.virtualFactory = VirtualThreads.factory("asyncjsse-job-");
             this.platformPool = null;
+            this.running = null;
         } else {
+            this.running = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
             this.virtualFactory = null;
             // The semaphore bounds the jobs; the pool itself is unbounded, because a worker releases its
             // permit a moment before it is back waiting for work, and a bounded pool would reject the job
@@ -112,6 +119,20 @@ public final class JobScheduler {
         capacityListeners.add(listener);
         if (permits.availablePermits() > 0 && capacityListeners.remove(listener)) {
             listener.run();
+        }
+    }
+
+    /** Called by a job thread before it runs step code (at start, and when resuming from a park). */
+    void enterRunning() {
+        if (running != null) {
+            running.acquireUninterruptibly();
+        }
+    }
+
+    /** Called by a job thread when it parks or finishes. */
+    void exitRunning() {
+        if (running != null) {
+            running.release();
         }
     }
 
