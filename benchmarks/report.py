@@ -235,6 +235,16 @@ def main():
         with open(os.path.join(d, "tables.md"), "w") as fh:
             fh.write("\n".join(out) + "\n")
         print(f"wrote {os.path.join(d, 'tables.md')}")
+    head = os.path.join(root, "RESULTS.head.md")
+    targets = os.path.join(root, "RESULTS.targets.md")
+    if os.path.exists(head) and os.path.exists(targets):
+        parts = [open(head).read(), open(targets).read()]
+        for d in sorted(glob.glob(os.path.join(root, "jdk*"))):
+            parts.append(open(os.path.join(d, "tables.md")).read())
+        out_file = os.path.join(os.path.dirname(os.path.abspath(root)), "RESULTS.md")
+        with open(out_file, "w") as fh:
+            fh.write("\n".join(parts))
+        print(f"wrote {out_file}")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,10 @@ for j in "${JARS[@]}"; do
   if [[ -d "$j" ]]; then cp -r "$j" "$SNAP/lib/dir$n"; CP="$CP:$SNAP/lib/dir$n"
   else cp "$j" "$SNAP/lib/"; CP="$CP:$SNAP/lib/$(basename "$j")"; fi
 done
+if [[ ! -f "$SNAP/classes/META-INF/BenchmarkList" || ! -f "$SNAP/classes/dev/asyncjsse/bench/LoadHarness.class" ]]; then
+  echo "incomplete build in benchmarks/target/classes (a concurrent mvn clean?): rerun without --skip-build" >&2
+  exit 1
+fi
 echo "classpath snapshot: $SNAP"
 JDK_TAG="jdk$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')"
 OUT="$HERE/results/$JDK_TAG"
