@@ -31,7 +31,9 @@ done
 [[ "$WHAT" == " " ]] && WHAT=" handshake handoff bulk load parked plot "
 has() { [[ "$WHAT" == *" $1 "* ]]; }
 if [[ $BUILD == 1 ]]; then
-  (cd "$ROOT" && mvn -q install -DskipTests -pl benchmarks -am)
+  # package, not install: the reactor resolves the provider and testkit from their target/ directories,
+  # and the shared ~/.m2 is left alone.
+  (cd "$ROOT" && mvn -q package -DskipTests -pl benchmarks -am)
 fi
 # Snapshot the classes and jars: other builds in the same tree (mvn clean, mvn install of the
 # provider) must not change the code under a running benchmark.
