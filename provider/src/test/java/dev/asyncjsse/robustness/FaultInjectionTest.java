@@ -204,7 +204,6 @@ class FaultInjectionTest {
      * once. Connections wait in EAGAIN and are woken when capacity frees; all must complete.
      */
     @Test
-    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true") // engine-bugs #3
     void saturatedOffloaderStillServesEveryone() throws Exception {
         java.util.concurrent.Executor slow = r -> Fixtures.OFFLOAD_POOL.execute(() -> {
             try {

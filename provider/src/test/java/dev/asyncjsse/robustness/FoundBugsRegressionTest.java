@@ -14,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Regression tests for engine bugs the robustness tests found (described in
@@ -89,7 +88,6 @@ class FoundBugsRegressionTest {
      * touches B again: the connection hangs.
      */
     @Test
-    @EnabledIfSystemProperty(named = "asyncjsse.knownBugs", matches = "true")
     void capacityWaitIsNotLostWhenAnotherEngineTakesTheCapacity() throws Exception {
         java.util.concurrent.Executor slow = r -> Fixtures.OFFLOAD_POOL.execute(() -> {
             try {
