@@ -594,7 +594,11 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
         asyncStatus = AsyncStatus.OK;
         stepOutBuffer = jobOut;
-        if (!step.awaitSettled(config.waitBudgetNanos())) {
+        stepIsKeyStep = stepNeedsOffloader;
+        if (!step.awaitSettled(config.waitBudgetNanos(stepIsKeyStep))) {
+            if (stepIsKeyStep && step.hasParked()) {
+                config.keyStepOutcome(true);
+            }
             return offloadPendingResult(consumed);
         }
         finishStep();
@@ -653,8 +657,14 @@ final class AsyncEngine extends AsyncSSLEngine {
     }
 
     /** Takes the finished job's outcome. Called with the lock held, once the job is done. */
+    /** Whether the step in flight may use the offloader. */
+    private boolean stepIsKeyStep;
+
     private void finishStep() {
         HandshakeJob done = job;
+        if (stepIsKeyStep) {
+            config.keyStepOutcome(done.hasParked());
+        }
         Throwable failure = done.failure();
         Throwable offload = done.offloadFailure();
         if (offload != null) {

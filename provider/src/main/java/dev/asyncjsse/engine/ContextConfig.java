@@ -55,6 +55,24 @@ public final class ContextConfig {
         return waitBudgetNanos;
     }
 
+    /**
+     * Whether this context's key steps (the ones that may use the offloader) have lately parked on an
+     * operation. Then waiting the budget for the next one only holds the caller's thread: it would park
+     * too. Learned from the steps themselves, so an offloader that completes at once keeps the budget.
+     */
+    private volatile boolean keyStepsPark;
+
+    /** The wait budget for a step, in nanoseconds: none for a key step while key steps park. */
+    long waitBudgetNanos(boolean keyStep) {
+        return keyStep && keyStepsPark ? 0 : waitBudgetNanos;
+    }
+
+    void keyStepOutcome(boolean parked) {
+        if (keyStepsPark != parked) {
+            keyStepsPark = parked;
+        }
+    }
+
     /** Replaces the shared job scheduler for this context's engines; for tests of capacity limits. */
     public void setScheduler(JobScheduler scheduler) {
         this.scheduler = scheduler;

@@ -162,6 +162,13 @@ public final class HandshakeJob {
         return phase == PARKED;
     }
 
+    /** True once the job has parked on an operation that was not complete: it really waited. */
+    public boolean hasParked() {
+        return everParked;
+    }
+
+    private volatile boolean everParked;
+
     public boolean isJobThread(Thread t) {
         return t != null && thread == t;
     }
@@ -221,6 +228,7 @@ public final class HandshakeJob {
                 return future.get();
             }
             phase = PARKED;
+            everParked = true;
             settled.complete(null);
             scheduler.exitRunning();
             try {
