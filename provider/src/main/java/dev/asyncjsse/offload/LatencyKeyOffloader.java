@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * {@link dev.asyncjsse.KeyOffloaders#withLatency}: starts the delegate's operation after a delay,
- * using {@link CompletableFuture#delayedExecutor}, so no thread is held while it waits.
+ * using {@link CompletableFuture#delayedExecutor} on the JDK's delay thread (never the common pool),
+ * so no thread is held while it waits.
  *
  * <p>Internal: not part of the public API. Thread-safe.
  */
@@ -51,7 +52,10 @@ public final class LatencyKeyOffloader implements KeyOffloader {
             return operation.get();
         }
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        Executor later = CompletableFuture.delayedExecutor(latencyNanos, TimeUnit.NANOSECONDS);
+        // Start the delegate on the JDK's delay thread itself rather than the common pool: a blocked
+        // common pool (one thread on a 2-CPU machine) must not hold back key operations. Starting an
+        // operation is quick by the KeyOffloader contract.
+        Executor later = CompletableFuture.delayedExecutor(latencyNanos, TimeUnit.NANOSECONDS, Runnable::run);
         later.execute(() -> {
             if (result.isDone()) {
                 return;
