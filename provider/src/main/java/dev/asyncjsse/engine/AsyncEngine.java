@@ -293,6 +293,35 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
     }
 
+    /**
+     * The common start of {@code wrap} and {@code unwrap}, with the lock held: takes a finished job's
+     * outcome, retries after a capacity wait, or starts the handshake.
+     *
+     * @return the pending result if the engine must still wait, otherwise {@code null}
+     */
+    private SSLEngineResult resumeOrStillPending() throws SSLException {
+        requireMode();
+        switch (state) {
+            case STEP_PENDING:
+                if (!job.isDone()) {
+                    return offloadPendingResult(0);
+                }
+                finishStep();
+                return null;
+            case CAPACITY_WAIT:
+                if (!capacityAvailableNow()) {
+                    return waitForCapacityAgain();
+                }
+                moveTo(EngineState.HANDSHAKING);
+                return null;
+            case NEW:
+                startHandshake();
+                return null;
+            default:
+                return null;
+        }
+    }
+
     // ---------------------------------------------------------------- wrap
 
     @Override
@@ -300,25 +329,9 @@ final class AsyncEngine extends AsyncSSLEngine {
         BufferChecks.checkWrap(srcs, offset, length, dst);
         lock.lock();
         try {
-            requireMode();
-            switch (state) {
-                case STEP_PENDING:
-                    if (!job.isDone()) {
-                        return offloadPendingResult(0);
-                    }
-                    finishStep();
-                    break;
-                case CAPACITY_WAIT:
-                    if (!capacityAvailableNow()) {
-                        return waitForCapacityAgain();
-                    }
-                    moveTo(EngineState.HANDSHAKING);
-                    break;
-                case NEW:
-                    startHandshake();
-                    break;
-                default:
-                    break;
+            SSLEngineResult stillPending = resumeOrStillPending();
+            if (stillPending != null) {
+                return stillPending;
             }
             if (state == EngineState.STEP_DONE) {
                 throwStepFailure();
@@ -363,25 +376,9 @@ final class AsyncEngine extends AsyncSSLEngine {
         BufferChecks.checkUnwrap(src, dsts, offset, length);
         lock.lock();
         try {
-            requireMode();
-            switch (state) {
-                case STEP_PENDING:
-                    if (!job.isDone()) {
-                        return offloadPendingResult(0);
-                    }
-                    finishStep();
-                    break;
-                case CAPACITY_WAIT:
-                    if (!capacityAvailableNow()) {
-                        return waitForCapacityAgain();
-                    }
-                    moveTo(EngineState.HANDSHAKING);
-                    break;
-                case NEW:
-                    startHandshake();
-                    break;
-                default:
-                    break;
+            SSLEngineResult stillPending = resumeOrStillPending();
+            if (stillPending != null) {
+                return stillPending;
             }
             int produced = 0;
             if (state == EngineState.STEP_DONE) {
