@@ -15,7 +15,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +44,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>Configurations:
  * <ul>
  * <li>{@code SUN_INLINE}: SunJSSE, delegated tasks run inline on the loop; the signature blocks L
- *     ({@link SlowKeyProvider}).
+ *     ({@link dev.asyncjsse.testkit.SlowKeys}).
  * <li>{@code SUN_EXECUTOR}: SunJSSE, delegated tasks run on a thread pool; the loop is woken when they end.
  * <li>{@code ASYNC_NEEDTASK}: AsyncJSSE with {@code withLatency(executor(pool), L)}, driven by the same
  *     unaware loop as SUN_INLINE (NEED_TASK: run the task inline, which waits for the step).
@@ -104,7 +103,6 @@ public final class LoadHarness {
             }
         }
         Impl.pinNamedGroups();
-        Security.insertProviderAt(new SlowKeyProvider(), 1);
         String header = "config,latencyMs,seconds,clients,handshakes,handshakesPerSec,loopIterations,loopP99Us,loopMaxUs,"
                 + "loopCpuP99Us,loopCpuMaxUs,loopWaitedMaxMs,loopWaitedTotalMs,stepP99Us,stepMaxUs,rttSamples,rttP99Us,rttMaxUs,processCpuUsPerHandshake,clientErrors,serverErrors";
         System.out.println("# java " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
@@ -245,7 +243,7 @@ public final class LoadHarness {
             keyPool = Executors.newFixedThreadPool(2, daemon("key-ops"));
             if (config == Config.SUN_INLINE || config == Config.SUN_EXECUTOR) {
                 context = SSLContext.getInstance("TLSv1.3", "SunJSSE");
-                context.init(new KeyManager[] {new SlowKeyProvider.SlowKeyManager(km, latencyNanos)}, null, null);
+                context.init(new KeyManager[] {dev.asyncjsse.testkit.SlowKeys.slow(km, java.time.Duration.ofNanos(latencyNanos))}, null, null);
             } else {
                 String budget = System.getProperty("dev.asyncjsse.waitBudget");
                 if (config == Config.ASYNC_CALLBACK_B0) {

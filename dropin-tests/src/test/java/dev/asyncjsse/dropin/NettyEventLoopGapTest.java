@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
+import dev.asyncjsse.testkit.SlowKeys;
 import dev.asyncjsse.testkit.TestPki;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,6 @@ class NettyEventLoopGapTest {
 
     static TestPki pki;
     static TestPki.Identity ec;
-    static SlowSigningProvider slow;
     static ExecutorService offloadPool;
     static ExecutorService delegatedTasks;
 
@@ -57,15 +56,12 @@ class NettyEventLoopGapTest {
     static void setUp() {
         pki = TestPki.create("gap-ca");
         ec = pki.issue(TestPki.KeyKind.EC_P256, "localhost", "localhost");
-        slow = new SlowSigningProvider(LATENCY);
-        Security.addProvider(slow);
         offloadPool = Executors.newFixedThreadPool(2, daemon("gap-offload"));
         delegatedTasks = Executors.newCachedThreadPool(daemon("gap-delegated"));
     }
 
     @AfterAll
     static void tearDown() {
-        Security.removeProvider(slow.getName());
         offloadPool.shutdownNow();
         delegatedTasks.shutdownNow();
     }
@@ -123,7 +119,7 @@ class NettyEventLoopGapTest {
 
     SSLContext sunSlowContext() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
-        KeyManager km = new SlowSigningProvider.SlowKeyManager((X509ExtendedKeyManager) TestPki.keyManagers(ec)[0]);
+        KeyManager km = SlowKeys.slow((X509ExtendedKeyManager) TestPki.keyManagers(ec)[0], LATENCY);
         context.init(new KeyManager[] {km}, null, null);
         return context;
     }

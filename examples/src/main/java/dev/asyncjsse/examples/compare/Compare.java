@@ -5,6 +5,7 @@ import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
 import dev.asyncjsse.examples.loop.ClassicLoopServer;
 import dev.asyncjsse.examples.loop.OffloadAwareLoopServer;
+import dev.asyncjsse.testkit.SlowKeys;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.io.InputStream;
@@ -99,7 +100,7 @@ public final class Compare {
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
         SSLContext sun = SSLContext.getInstance("TLS", "SunJSSE");
-        sun.init(new javax.net.ssl.KeyManager[] {SlowKeys.slow((X509ExtendedKeyManager) TestPki.keyManagers(identity)[0], latencyMs)}, null, null);
+        sun.init(new javax.net.ssl.KeyManager[] {SlowKeys.slow((X509ExtendedKeyManager) TestPki.keyManagers(identity)[0], java.time.Duration.ofMillis(latencyMs))}, null, null);
         try (ClassicLoopServer s = new ClassicLoopServer(sun, any)) {
             results.add(measure("SunJSSE, classic loop (key on the loop thread)", s.port(), s.worstTurnNanos));
         }

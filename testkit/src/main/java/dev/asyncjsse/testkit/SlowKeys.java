@@ -1,4 +1,4 @@
-package dev.asyncjsse.examples.compare;
+package dev.asyncjsse.testkit;
 
 import java.net.Socket;
 import java.security.InvalidKeyException;
@@ -7,34 +7,44 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.SignatureSpi;
 import java.security.cert.X509Certificate;
-import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Gives a synchronous JSSE provider (SunJSSE) a slow private key: every signature sleeps for the
- * chosen latency on the calling thread, the way a remote key service or an HSM would block it. This is
- * the baseline AsyncJSSE is compared against. Installs a tiny JCA provider (at the end of the list)
- * whose ECDSA signatures accept only {@link SlowKey}s.
+ * Gives a synchronous JSSE provider (SunJSSE) a slow private key: every ECDSA signature blocks the
+ * calling thread for a chosen latency, the way a synchronous call to an HSM or a key service would.
+ * It is the baseline AsyncJSSE's offload is compared against in the benchmarks, the demo's compare
+ * mode and the drop-in tests, so both sides pay the same key cost.
+ *
+ * <p>{@link #slow} wraps a key manager so that it hands out {@link SlowKey}s and installs, once, a
+ * JCA provider (at the end of the list) whose ECDSA signatures accept only that key class. JCA
+ * delayed provider selection skips every other provider for such a key, and this provider for every
+ * other key, so nothing else in the JVM changes. Thread-safe.
  */
-final class SlowKeys {
+public final class SlowKeys {
+
+    /** The name of the installed provider. */
+    public static final String PROVIDER_NAME = "AsyncJsseTestSlowKeys";
 
     private SlowKeys() {}
 
-    /** A private key whose signatures take {@code latencyMs} longer. */
-    static final class SlowKey implements PrivateKey {
+    /** An opaque key whose signatures take {@code latency} longer; only this provider signs with it. */
+    public static final class SlowKey implements PrivateKey {
         private static final long serialVersionUID = 1L;
-        final transient PrivateKey real;
-        final long latencyMs;
+        private final transient PrivateKey real;
+        private final transient long latencyNanos;
 
-        SlowKey(PrivateKey real, long latencyMs) {
+        SlowKey(PrivateKey real, long latencyNanos) {
             this.real = real;
-            this.latencyMs = latencyMs;
+            this.latencyNanos = latencyNanos;
         }
 
         @Override
@@ -53,9 +63,10 @@ final class SlowKeys {
         }
     }
 
-    /** Wraps {@code delegate} so that {@link #getPrivateKey} returns {@link SlowKey}s. */
-    static X509ExtendedKeyManager slow(X509ExtendedKeyManager delegate, long latencyMs) {
+    /** Wraps {@code delegate} so that {@link X509ExtendedKeyManager#getPrivateKey} returns {@link SlowKey}s. */
+    public static X509ExtendedKeyManager slow(X509ExtendedKeyManager delegate, Duration latency) {
         install();
+        long latencyNanos = latency.toNanos();
         return new X509ExtendedKeyManager() {
             @Override
             public String[] getClientAliases(String keyType, Principal[] issuers) {
@@ -89,29 +100,45 @@ final class SlowKeys {
 
             @Override
             public PrivateKey getPrivateKey(String alias) {
-                PrivateKey k = delegate.getPrivateKey(alias);
-                return k == null ? null : new SlowKey(k, latencyMs);
+                PrivateKey key = delegate.getPrivateKey(alias);
+                return key == null ? null : new SlowKey(key, latencyNanos);
             }
         };
     }
 
     private static synchronized void install() {
-        if (Security.getProvider(SlowProvider.NAME) == null) {
+        if (Security.getProvider(PROVIDER_NAME) == null) {
             Security.addProvider(new SlowProvider());
+        }
+    }
+
+    /** Blocks for {@code nanos}, resuming after spurious wake-ups. */
+    private static void block(long nanos) throws SignatureException {
+        long end = System.nanoTime() + nanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new SignatureException("interrupted while the slow key was signing");
+            }
         }
     }
 
     private static final class SlowProvider extends Provider {
         private static final long serialVersionUID = 1L;
-        static final String NAME = "AsyncJsseDemoSlowKeys";
 
         SlowProvider() {
-            super(NAME, "1.0", "ECDSA signatures with added latency for the compare demo");
+            super(PROVIDER_NAME, "1.0", "ECDSA signatures with added latency, for SunJSSE baselines");
             for (String alg : new String[] {"SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA"}) {
-                putService(new Service(this, "Signature", alg, SlowSignature.class.getName(), null,
-                        Map.of("SupportedKeyClasses", SlowKey.class.getName())) {
+                putService(new Service(this, "Signature", alg, SlowSignature.class.getName(), null, null) {
                     @Override
-                    public Object newInstance(Object parameter) {
+                    public boolean supportsParameter(Object parameter) {
+                        return parameter instanceof SlowKey;
+                    }
+
+                    @Override
+                    public Object newInstance(Object constructorParameter) {
                         return new SlowSignature(alg);
                     }
                 });
@@ -122,14 +149,14 @@ final class SlowKeys {
     private static final class SlowSignature extends SignatureSpi {
         private final String algorithm;
         private Signature delegate;
-        private long latencyMs;
+        private long latencyNanos;
 
         SlowSignature(String algorithm) {
             this.algorithm = algorithm;
         }
 
         @Override
-        protected void engineInitVerify(java.security.PublicKey publicKey) throws InvalidKeyException {
+        protected void engineInitVerify(PublicKey publicKey) throws InvalidKeyException {
             throw new InvalidKeyException("signing only");
         }
 
@@ -138,14 +165,14 @@ final class SlowKeys {
             if (!(privateKey instanceof SlowKey)) {
                 throw new InvalidKeyException("not a SlowKey");
             }
-            SlowKey k = (SlowKey) privateKey;
+            SlowKey key = (SlowKey) privateKey;
             try {
                 delegate = Signature.getInstance(algorithm);
             } catch (NoSuchAlgorithmException e) {
                 throw new InvalidKeyException(e);
             }
-            delegate.initSign(k.real);
-            latencyMs = k.latencyMs;
+            delegate.initSign(key.real);
+            latencyNanos = key.latencyNanos;
         }
 
         @Override
@@ -160,12 +187,7 @@ final class SlowKeys {
 
         @Override
         protected byte[] engineSign() throws SignatureException {
-            try {
-                Thread.sleep(latencyMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SignatureException("interrupted");
-            }
+            block(latencyNanos);
             return delegate.sign();
         }
 
