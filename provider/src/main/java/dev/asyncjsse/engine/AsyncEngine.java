@@ -437,17 +437,8 @@ final class AsyncEngine extends AsyncSSLEngine {
                 peerSentChangeCipherSpec = true;
             }
             ByteBuffer in = input;
-            SSLEngineResult r = callInner(() -> {
-                SSLEngineResult result = inner.unwrap(in, dsts, offset, length);
-                if (state == EngineState.HANDSHAKING) {
-                    captureServerNames();
-                }
-                SSLException deferred = Failures.takeDeferred(inner);
-                if (deferred != null) {
-                    throw deferred;
-                }
-                return result;
-            });
+            boolean handshaking = state == EngineState.HANDSHAKING;
+            SSLEngineResult r = callInner(() -> unwrapInner(in, dsts, offset, length, handshaking));
             if (r.bytesProduced() > 0 && state == EngineState.ESTABLISHED) {
                 appDataReceived = true;
             }
@@ -567,15 +558,8 @@ final class AsyncEngine extends AsyncSSLEngine {
         snapshot = Snapshot.of(inner);
         ByteBuffer jobIn = stash;
         ByteBuffer jobOut = ByteBuffer.allocate(Math.max(inner.getSession().getApplicationBufferSize(), 1 << 14));
-        HandshakeJob step = new HandshakeJob(() -> {
-            SSLEngineResult result = inner.unwrap(jobIn, jobOut);
-            captureServerNames();
-            SSLException deferred = Failures.takeDeferred(inner);
-            if (deferred != null) {
-                throw deferred;
-            }
-            return result;
-        }, config.offloadTimeout(),
+        ByteBuffer[] jobOuts = {jobOut};
+        HandshakeJob step = new HandshakeJob(() -> unwrapInner(jobIn, jobOuts, 0, 1, true), config.offloadTimeout(),
                 this::stepFinishedDetached);
         job = step;
         moveTo(EngineState.STEP_PENDING);
@@ -1138,6 +1122,27 @@ final class AsyncEngine extends AsyncSSLEngine {
         EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
         lastSession = wrapped;
         return wrapped;
+    }
+
+    /**
+     * One inner {@code unwrap}, on whichever thread runs it. During the handshake it records the
+     * requested server names. A failure Bouncy Castle defers to the next {@code wrap} (it then reports
+     * OK with NEED_WRAP) is thrown here instead, so the call that read the bad input reports it; other
+     * results, application data above all, skip that check.
+     */
+    private SSLEngineResult unwrapInner(ByteBuffer in, ByteBuffer[] dsts, int offset, int length, boolean handshaking)
+            throws SSLException {
+        SSLEngineResult result = inner.unwrap(in, dsts, offset, length);
+        if (handshaking) {
+            captureServerNames();
+        }
+        if (result.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+            SSLException deferred = Failures.takeDeferred(inner);
+            if (deferred != null) {
+                throw deferred;
+            }
+        }
+        return result;
     }
 
     /** On the thread that owns the inner engine, after an unwrap: remember the requested server names. */
