@@ -111,7 +111,7 @@ class OpenSslInteropTest {
         try {
             long deadline = System.currentTimeMillis() + 10_000;
             while (!output.toString().contains("ACCEPT") && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             assertTrue(output.toString().contains("ACCEPT"), "s_server did not start: " + output);
             SSLContext ctx = Tls.async(null, PKI);
@@ -165,7 +165,7 @@ class OpenSslInteropTest {
                     tls.write("pong from asyncjsse\n");
                     long deadline = System.currentTimeMillis() + 10_000;
                     while (!output.toString().contains("pong from asyncjsse") && System.currentTimeMillis() < deadline) {
-                        Thread.sleep(20);
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                     }
                     assertTrue(output.toString().contains("pong from asyncjsse"), "s_client output: " + output);
                 }

@@ -23,6 +23,7 @@ final class ChildJvm implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
     private final Path errFile;
+    private final Thread reader;
 
     ChildJvm(Path dir, List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         List<String> cmd = Support.javaCommand();
@@ -33,7 +34,7 @@ final class ChildJvm implements AutoCloseable {
         Files.writeString(dir.resolve(main.getSimpleName() + ".cmd"), String.join(" ", cmd));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(errFile.toFile());
         process = pb.start();
-        Thread reader = new Thread(() -> {
+        reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -68,7 +69,7 @@ final class ChildJvm implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the child did not exit\n" + output());
         }
-        Thread.sleep(100);
+        reader.join(5_000); // the output is complete once the reader has seen the end of the stream
         return process.exitValue();
     }
 

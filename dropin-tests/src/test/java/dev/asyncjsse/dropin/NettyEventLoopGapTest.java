@@ -228,6 +228,7 @@ class NettyEventLoopGapTest {
             AtomicBoolean loadRunning = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
             List<Long> gaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch pinging = new java.util.concurrent.CountDownLatch(1);
             Thread pinger = new Thread(() -> {
                 long last = System.nanoTime();
                 try {
@@ -238,13 +239,14 @@ class NettyEventLoopGapTest {
                             gaps.add(now - last);
                         }
                         last = now;
+                        pinging.countDown();
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
             }, "pinger");
             pinger.start();
-            Thread.sleep(100);
+            pinging.await(10, TimeUnit.SECONDS); // the pinger is in its steady loop before the load starts
 
             ExecutorService clients = Executors.newFixedThreadPool(CONCURRENCY, daemon("hs-client"));
             StallSampler sampler = Boolean.getBoolean("dropin.gap.sample") ? new StallSampler(server.loopThread()) : null;

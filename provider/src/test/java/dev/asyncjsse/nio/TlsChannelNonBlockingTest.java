@@ -572,7 +572,7 @@ class TlsChannelNonBlockingTest {
                 try {
                     server.handshake();
                 } catch (NeedsReadException e) {
-                    Thread.sleep(2);
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                 } catch (OffloadPendingException e) {
                     pending = true;
                 }

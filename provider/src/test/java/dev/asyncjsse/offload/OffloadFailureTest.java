@@ -64,11 +64,11 @@ class OffloadFailureTest {
     void noThreadLeftBehind() throws Exception {
         long deadline = System.currentTimeMillis() + 10_000;
         while (JobScheduler.shared().activeJobs() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertEquals(0, JobScheduler.shared().activeJobs(), "handshake jobs still running");
         while (liveNonPoolThreads() > threadsBefore && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertTrue(liveNonPoolThreads() <= threadsBefore, "threads left behind: " + liveNonPoolThreads() + " > " + threadsBefore);
     }
@@ -303,11 +303,11 @@ class OffloadFailureTest {
         assertTrue(request.complete());
         long deadline = System.currentTimeMillis() + 10_000;
         while (server.isOffloadPending() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertFalse(server.isOffloadPending());
         while (calls.get() == 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertEquals(1, calls.get());
         // connection unaffected

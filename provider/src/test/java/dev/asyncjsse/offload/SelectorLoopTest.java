@@ -129,7 +129,7 @@ class SelectorLoopTest {
         awaitNoJobs();
         long deadline = System.currentTimeMillis() + 10_000;
         while (Thread.activeCount() > threadsBefore + 8 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertEquals(0, JobScheduler.shared().activeJobs());
     }
@@ -166,7 +166,7 @@ class SelectorLoopTest {
     static void awaitNoJobs() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 10_000;
         while (JobScheduler.shared().activeJobs() > 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 

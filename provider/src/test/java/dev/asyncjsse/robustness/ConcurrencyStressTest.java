@@ -190,7 +190,7 @@ class ConcurrencyStressTest {
         Thread.sleep(100);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (JobScheduler.shared().activeJobs() > jobsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         System.out.printf("callback vs close: %d rounds, %d callbacks before the close, %d within 20 ms after it"
                 + " (a callback already on its way), %d late%n", rounds, callbacksBeforeClose.get(), narrowRaces.get(),

@@ -147,7 +147,7 @@ class FaultInjectionTest {
             // give the loop a moment to finish closing, then judge
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (server.open.get() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             List<String> problems = new ArrayList<>();
             for (Case c : cases) {
@@ -188,7 +188,7 @@ class FaultInjectionTest {
             assertEquals(List.of(), server.crashes, "engine crashes");
             long jobsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (JobScheduler.shared().activeJobs() > jobsBefore && System.nanoTime() < jobsDeadline) {
-                Thread.sleep(10);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             if (JobScheduler.shared().activeJobs() > jobsBefore) {
                 problems.add("handshake jobs left running: " + JobScheduler.shared().activeJobs());

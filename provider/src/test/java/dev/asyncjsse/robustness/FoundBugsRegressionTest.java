@@ -129,7 +129,7 @@ class FoundBugsRegressionTest {
     private static void awaitSaturated(dev.asyncjsse.KeyOffloader offloader) throws InterruptedException {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (!offloader.isSaturated() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertTrue(offloader.isSaturated(), "the key operation never started");
     }

@@ -149,7 +149,7 @@ class HostilePeersTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what);
             }
-            Thread.sleep(5);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 

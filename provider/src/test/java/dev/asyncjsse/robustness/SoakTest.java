@@ -87,7 +87,7 @@ class SoakTest {
             ExecutorService clients = Executors.newFixedThreadPool(threads, Fixtures.daemonThreads("soak-client-"));
             // warm-up: every path once, so that lazily created pools exist before the baseline
             runBatch(clients, 0, 2 * MIX.length, sun, hello, offload, inline, failing, hanging, new Stats());
-            Thread.sleep(200);
+            waitFor(() -> JobScheduler.shared().activeJobs() == 0 && server.open.get() == 0, 5_000);
             int threadsBefore = liveThreads();
             long fdsBefore = openFds();
             long heapBefore = retainedHeap();
@@ -290,7 +290,7 @@ class SoakTest {
     static void waitFor(Condition c, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (!c.met() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 }
