@@ -40,5 +40,10 @@ public final class TlsStack {
             // BC's default would ask for a "DEFAULT" SecureRandom, which only BC's provider serves.
             return super.create(random != null ? random : new SecureRandom());
         }
+
+        @Override
+        public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
+            return new AsyncTlsCrypto(getHelper(), getAltHelper(), keyRandom, nonceRandom);
+        }
     }
 }
