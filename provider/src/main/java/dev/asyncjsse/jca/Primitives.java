@@ -29,10 +29,12 @@ final class Primitives {
     static Signature signatureForSign(String bcName, PrivateKey key, SecureRandom random, AlgorithmParameterSpec params)
             throws InvalidKeyException {
         return initialized(bcName, params, "sign with a " + key.getAlgorithm() + " key", signature -> {
+            PrivateKey own = signature.getProvider() == CryptoProviders.bouncyCastle()
+                    ? BcPrivateKeys.forBouncyCastle(key) : key;
             if (random != null) {
-                signature.initSign(key, random);
+                signature.initSign(own, random);
             } else {
-                signature.initSign(key);
+                signature.initSign(own);
             }
         });
     }

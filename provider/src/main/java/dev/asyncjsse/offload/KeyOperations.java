@@ -45,7 +45,7 @@ public final class KeyOperations {
             // a software key: sign with the implementation the synchronous TLS stack measured fastest
             try {
                 Signature signature = Signature.getInstance(algorithm, preferred);
-                signature.initSign(key);
+                signature.initSign(CryptoProviders.forBouncyCastle(key));
                 return signature;
             } catch (NoSuchAlgorithmException | InvalidKeyException e) {
                 // fall through to the installed providers
