@@ -216,7 +216,7 @@ def main():
             out.append("### Handshake-job handoff (HandoffProbe, interleaved)\n\n```\n" + open(h).read().strip() + "\n```\n")
         h = os.path.join(d, "decorator.txt")
         if os.path.exists(h):
-            out.append("### Decorator cost: BCJSSE (JDK JCA) = A vs AsyncJSSE synchronous = B, both with BCJSSE's PKIX key manager, interleaved\n\n```\n"
+            out.append("### Decorator cost: BCJSSE (JDK JCA) = A vs AsyncJSSE synchronous = B, both with BCJSSE's PKIX key manager and the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved\n\n```\n"
                        + open(h).read().strip() + "\n```\n")
         bulk_table(rows, out)
         floor = floor_table(rows, out)

@@ -87,9 +87,11 @@ fi
 if has handoff; then
   "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" dev.asyncjsse.bench.HandoffProbe 1000 \
       2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | tee "$OUT/handoff.txt"
-  # The decorator's cost: BCJSSE (JDK JCA) and AsyncJSSE both with BCJSSE's PKIX key manager, interleaved.
+  # The decorator's cost: BCJSSE (JDK JCA) and AsyncJSSE both with BCJSSE's PKIX key manager and both on
+  # the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved: what remains is the decorator itself.
   for proto in TLSv1.3 TLSv1.2; do
-    "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.asyncKeyManager=bcjsse -cp "$CP" \
+    "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.asyncKeyManager=bcjsse \
+        -Ddev.asyncjsse.crypto=jdk -cp "$CP" \
         dev.asyncjsse.bench.HandoffProbe 1000 BCJSSE_JDK ASYNC_SYNC $proto EC_P256 2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" || true
   done | tee "$OUT/decorator.txt"
 fi

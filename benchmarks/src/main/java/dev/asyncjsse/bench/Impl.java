@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import dev.asyncjsse.jca.CryptoProviders;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -102,6 +103,10 @@ public enum Impl {
         }
         // BCJSSE's default would ask for a "DEFAULT" SecureRandom, which only BC's provider serves when installed.
         ctx.init(km, tm, this == SUNJSSE ? null : new SecureRandom());
+        if (isAsync()) {
+            // a long-running server has long finished the one-time JDK-versus-Bouncy-Castle calibration
+            CryptoProviders.awaitCalibration();
+        }
         if (this == ASYNC_OFFLOAD) {
             AsyncJsse.setKeyOffloader(ctx, KeyOffloaders.executor(Holder.POOL));
         } else if (this == ASYNC_OFFLOAD_INLINE) {

@@ -24,6 +24,15 @@ public final class CryptoProviders {
     }
 
     /**
+     * Runs the one-time measurement of the JDK's primitives against Bouncy Castle's now, if no
+     * handshake has started it yet, and waits until every family is decided. Until then the JDK's
+     * implementations serve; benchmarks call this so they measure the settled choice.
+     */
+    public static void awaitCalibration() throws InterruptedException {
+        PrimitiveChooser.awaitMeasurement();
+    }
+
+    /**
      * The key to give Bouncy Castle's provider in place of {@code key}: its own form of a JDK EC
      * private key (signing with a foreign EC key costs it about three times as much), cached per key
      * object; any other key unchanged.
