@@ -7,13 +7,14 @@ import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.util.List;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** A SunJSSE key manager holding several identities: AsyncJSSE's server picks the right one. */
+/** A SunJSSE or BCJSSE key manager holding several identities: AsyncJSSE's server picks the right one. */
 class KeyManagerSelectionTest {
 
     static final TestPki PKI = TestPki.create("Selection CA");
@@ -25,7 +26,13 @@ class KeyManagerSelectionTest {
     static final TestPki.Identity A = PKI.issue(KeyKind.RSA_2048, "a.example", "a.example");
     static final TestPki.Identity B = PKI.issue(KeyKind.RSA_2048, "b.example", "b.example");
 
-    static KeyManager[] keyManagers(String algorithm, TestPki.Identity... ids) {
+    /** {@code BCPKIX} is BCJSSE's own PKIX key manager, which AsyncJSSE passes to its inner stack as BCJSSE's own. */
+    static KeyManager[] keyManagers(String algorithm, TestPki.Identity... ids) throws Exception {
+        if (algorithm.equals("BCPKIX")) {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", Tls.BC_PROVIDER);
+            kmf.init(TestPki.keyStore(ids), TestPki.PASSWORD);
+            return kmf.getKeyManagers();
+        }
         return TestPki.keyManagers(algorithm, ids);
     }
 
@@ -33,7 +40,8 @@ class KeyManagerSelectionTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"PKIX,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,RSA", "PKIX,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,EC",
         "SunX509,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,RSA", "SunX509,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,EC",
-        "NewSunX509,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,RSA", "NewSunX509,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,EC"})
+        "NewSunX509,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,RSA", "NewSunX509,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,EC",
+        "BCPKIX,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,RSA", "BCPKIX,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,EC"})
     void suiteChoosesKey(String algorithm, String suite, String expected) throws Exception {
         SSLEngine s = Tls.server(Tls.async(keyManagers(algorithm, EC, RSA, ED), null));
         SSLEngine c = Tls.client(Tls.context(Stack.SUN, null, PKI.trustManagers()));
@@ -46,7 +54,9 @@ class KeyManagerSelectionTest {
     /** TLS 1.3: the client's signature schemes decide; a BCJSSE client offering only ed25519 gets the Ed25519 key. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"PKIX,ed25519,ED", "PKIX,rsa_pkcs1_sha256,NONE", "PKIX,ecdsa_secp256r1_sha256,EC",
-        "SunX509,ed25519,ED", "NewSunX509,ed25519,ED"})
+        "SunX509,ed25519,ED", "NewSunX509,ed25519,ED",
+        // BCPKIX,ed25519 is left out: BCJSSE's own PKIX manager does not select a JDK-made Ed25519 key, plain BCJSSE neither
+        "BCPKIX,rsa_pkcs1_sha256,NONE", "BCPKIX,ecdsa_secp256r1_sha256,EC"})
     void signatureSchemeChoosesKey(String algorithm, String scheme, String expected) throws Exception {
         SSLEngine s = Tls.server(Tls.async(keyManagers(algorithm, EC, RSA, ED), null));
         // the restriction is made on a BCJSSE client (AsyncJSSE's engine exposes no signature scheme setting on JDK 17)
@@ -68,11 +78,12 @@ class KeyManagerSelectionTest {
         assertEquals(want.certificate(), bc.getSession().getPeerCertificates()[0]);
     }
 
-    /** Virtual hosting: SunJSSE's PKIX key manager picks the certificate matching the SNI name. */
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"a.example,TLSv1.3", "b.example,TLSv1.3", "a.example,TLSv1.2", "b.example,TLSv1.2"})
-    void sniChoosesCertificate(String host, String protocol) throws Exception {
-        SSLEngine s = Tls.server(Tls.async(keyManagers("PKIX", A, B), null));
+    /** Virtual hosting: SunJSSE's and BCJSSE's PKIX key managers pick the certificate matching the SNI name. */
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @CsvSource({"PKIX,a.example,TLSv1.3", "PKIX,b.example,TLSv1.3", "PKIX,a.example,TLSv1.2", "PKIX,b.example,TLSv1.2",
+        "BCPKIX,a.example,TLSv1.3", "BCPKIX,b.example,TLSv1.3", "BCPKIX,a.example,TLSv1.2", "BCPKIX,b.example,TLSv1.2"})
+    void sniChoosesCertificate(String algorithm, String host, String protocol) throws Exception {
+        SSLEngine s = Tls.server(Tls.async(keyManagers(algorithm, A, B), null));
         SSLEngine c = Tls.client(Tls.context(Stack.SUN, null, PKI.trustManagers()), host, 443);
         SSLParameters p = c.getSSLParameters();
         p.setServerNames(List.of(new SNIHostName(host)));

@@ -71,9 +71,14 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
         }
         KeyManager[] wrapped = new KeyManager[km.length];
         for (int i = 0; i < km.length; i++) {
-            wrapped[i] = km[i] instanceof X509KeyManager
-                    ? new KeyManagerAdapter((X509KeyManager) km[i], engines, config)
-                    : km[i];
+            KeyManager bcjsseOwn = BcKeyManagerAdapter.forBcjsseManager(km[i], config);
+            if (bcjsseOwn != null) {
+                wrapped[i] = bcjsseOwn;
+            } else {
+                wrapped[i] = km[i] instanceof X509KeyManager
+                        ? new KeyManagerAdapter((X509KeyManager) km[i], engines, config)
+                        : km[i];
+            }
         }
         return wrapped;
     }

@@ -92,12 +92,21 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return TlsKeys.forTls(delegate.getCertificateChain(alias));
+        return chainForStack(delegate.getCertificateChain(alias));
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        PrivateKey key = delegate.getPrivateKey(alias);
+        return keyForStack(delegate.getPrivateKey(alias), config);
+    }
+
+    /** A chain as Bouncy Castle's stack expects it (EdDSA leaves re-parsed with their curve names). */
+    static X509Certificate[] chainForStack(X509Certificate[] chain) {
+        return TlsKeys.forTls(chain);
+    }
+
+    /** The key the stack signs with: one that goes to the context's offloader, if it has one. */
+    static PrivateKey keyForStack(PrivateKey key, ContextConfig config) {
         KeyOffloader offloader = config.offloader();
         if (key == null || offloader == null) {
             return TlsKeys.forTls(key);

@@ -127,6 +127,43 @@ class OffloadConfigTest {
         assertEquals(SERVER_ID.certificate(), server.getSession().getLocalCertificates()[0]);
     }
 
+    /**
+     * BCJSSE's own key manager goes to the inner stack as BCJSSE's own (no import and re-validation
+     * per handshake), and the key it chooses must still be signed with by the offloader only.
+     */
+    @Test
+    void bcjsseOwnKeyManagerStillSignsThroughTheOffloader() throws Exception {
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX",
+                new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider());
+        kmf.init(TestPki.keyStore(SERVER_ID), TestPki.PASSWORD);
+        KeyOffloader inner = KeyOffloaders.executor(Runnable::run);
+        java.util.concurrent.atomic.AtomicInteger signed = new java.util.concurrent.atomic.AtomicInteger();
+        KeyOffloader counting = new KeyOffloader() {
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> sign(PrivateKey key, String alg,
+                    java.security.spec.AlgorithmParameterSpec params, byte[] message) {
+                signed.incrementAndGet();
+                return inner.sign(key, alg, params, message);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<byte[]> decrypt(PrivateKey key, String t, byte[] c) {
+                return inner.decrypt(key, t, c);
+            }
+        };
+        SSLContext serverCtx = OffloadTestSupport.asyncContext(kmf.getKeyManagers(), null, counting);
+        SSLContext clientCtx = OffloadTestSupport.sunContext(null, PKI.trustManagers());
+        for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            int before = signed.get();
+            SSLEngine client = OffloadTestSupport.client(clientCtx, protocol);
+            SSLEngine server = OffloadTestSupport.server(serverCtx);
+            new dev.asyncjsse.testkit.EnginePair(client, server).handshake();
+            assertEquals(protocol, client.getSession().getProtocol());
+            assertEquals(SERVER_ID.certificate(), client.getSession().getPeerCertificates()[0]);
+            assertEquals(before + 1, signed.get(), protocol + ": the server's one signature goes to the offloader");
+        }
+    }
+
     @Test
     void offloadConfiguredBySystemPropertyOnly() throws Exception {
         System.setProperty(OffloadSettings.OFFLOAD_PROPERTY, "executor:2");
