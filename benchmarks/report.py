@@ -8,6 +8,7 @@ import csv
 import glob
 import json
 import os
+import statistics
 import sys
 
 
@@ -214,6 +215,18 @@ def main():
         h = os.path.join(d, "handoff.txt")
         if os.path.exists(h):
             out.append("### Handshake-job handoff (HandoffProbe, interleaved)\n\n```\n" + open(h).read().strip() + "\n```\n")
+        h = os.path.join(d, "handoff-steady.txt")
+        if os.path.exists(h):
+            lines = open(h).read().strip().splitlines()
+            vals = {}
+            for l in lines:
+                impl = l.split()[0]
+                vals.setdefault(impl, []).append(float(l.split(": ")[1].split()[0]))
+            out.append("### Handshake-job handoff in steady state (HandshakeProbe, one configuration per JVM, alternated)\n\n```\n" + "\n".join(lines) + "\n```\n")
+            a, b = vals.get("ASYNC_SYNC"), vals.get("ASYNC_OFFLOAD_INLINE")
+            if a and b:
+                ma, mb = statistics.median(a), statistics.median(b)
+                out.append(f"Median of the runs: ASYNC_SYNC {ma:.1f} µs, ASYNC_OFFLOAD_INLINE {mb:.1f} µs: one handoff costs **{mb - ma:+.1f} µs** of server CPU per handshake in steady state.\n")
         h = os.path.join(d, "decorator.txt")
         if os.path.exists(h):
             out.append("### Decorator cost: BCJSSE (JDK JCA) = A vs AsyncJSSE synchronous = B, both with BCJSSE's PKIX key manager and the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved\n\n```\n"

@@ -87,6 +87,15 @@ fi
 if has handoff; then
   "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" dev.asyncjsse.bench.HandoffProbe 1000 \
       2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | tee "$OUT/handoff.txt"
+  # Steady state: the same two configurations, each in its own JVM for 6000 handshakes, alternated three
+  # times; per run the median server CPU of the batches in the second half (after the JIT has settled).
+  for round in 1 2 3; do
+    for impl in ASYNC_SYNC ASYNC_OFFLOAD_INLINE; do
+      "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" \
+          dev.asyncjsse.bench.HandshakeProbe $impl TLSv1.3 EC_P256 6000 2>/dev/null | grep " after " \
+        | python3 -c 'import sys,statistics; v=[float(l.split("server CPU")[1].split()[0]) for l in sys.stdin]; h=v[len(v)//2:]; print(sys.argv[1], "median server CPU of the last %d batches of 250: %.1f us" % (len(h), statistics.median(h)))' "$impl"
+    done
+  done | tee "$OUT/handoff-steady.txt"
   # The decorator's cost: BCJSSE (JDK JCA) and AsyncJSSE both with BCJSSE's PKIX key manager and both on
   # the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved: what remains is the decorator itself.
   for proto in TLSv1.3 TLSv1.2; do
