@@ -5,6 +5,7 @@
 # Stages (results go to benchmarks/results/<jdk>/):
 #   handshake : JMH HandshakeBench (5 providers x TLS 1.3/1.2 x ECDSA/RSA)  -> jmh-handshake.json/.txt
 #   handoff   : HandoffProbe (one handshake-job handoff, interleaved)        -> handoff.txt
+#               the same in steady state (alternated JVMs)                   -> handoff-steady.txt
 #               and the decorator's cost over BCJSSE (interleaved)           -> decorator.txt
 #   bulk      : JMH BulkBench + FloorBench (AEAD MB/s, primitive floor)      -> jmh-bulk-floor.json/.txt
 #   jmh       : handshake + handoff + bulk
