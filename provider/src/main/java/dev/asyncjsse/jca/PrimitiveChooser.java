@@ -36,8 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
  * a busy machine does not skew it), until neither side is still getting faster as the JIT compiles
  * it (at least 6 and at most 40 rounds after an untimed warm-up; about 4 s of CPU once per JVM on
  * the development machine). Until a family is decided the JDK serves it; Bouncy Castle must win by
- * more than 10% to be chosen, and the decision never changes afterwards. The only switch is therefore JDK to Bouncy Castle, which is safe
- * mid-handshake: Bouncy Castle's agreements accept the JDK's keys through their encodings.
+ * more than 10% to be chosen, and the decision never changes afterwards. The only switch is
+ * therefore JDK to Bouncy Castle, which is safe mid-handshake: Bouncy Castle's agreements accept the
+ * JDK's keys through their encodings.
  *
  * <p>The choice can be fixed with the property {@value #PROPERTY} ({@code auto}, {@code jdk} or
  * {@code bc}) for all families, or {@code dev.asyncjsse.crypto.<family>} for one, where the family
