@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.conformance.Tls.Stack;
+import dev.asyncjsse.testkit.ForwardingKeyManager;
 import dev.asyncjsse.testkit.TestPki;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -24,7 +24,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,12 +32,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SunJsseParityContractTest {
 
     /** Records the engine every callback receives. */
-    static final class RecordingKeyManager extends X509ExtendedKeyManager {
-        final X509ExtendedKeyManager delegate;
+    static final class RecordingKeyManager extends ForwardingKeyManager {
         final List<Object> engines = new CopyOnWriteArrayList<>();
 
         RecordingKeyManager(KeyManager km) {
-            this.delegate = (X509ExtendedKeyManager) km;
+            super(km);
         }
 
         @Override
@@ -54,35 +52,15 @@ class SunJsseParityContractTest {
         }
 
         @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return delegate.getClientAliases(keyType, issuers);
-        }
-
-        @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
             engines.add("socket-client");
             return delegate.chooseClientAlias(keyType, issuers, socket);
         }
 
         @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return delegate.getServerAliases(keyType, issuers);
-        }
-
-        @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
             engines.add("socket-server");
             return delegate.chooseServerAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return delegate.getPrivateKey(alias);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.asyncjsse.engine;
 
+import dev.asyncjsse.jca.TlsKeys;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -101,7 +102,7 @@ final class BcKeyManagerAdapter extends BCX509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return KeyManagerAdapter.chainForStack(delegate.getCertificateChain(alias));
+        return TlsKeys.forTls(delegate.getCertificateChain(alias));
     }
 
     @Override
@@ -113,7 +114,7 @@ final class BcKeyManagerAdapter extends BCX509ExtendedKeyManager {
         if (chosen == null) {
             return null;
         }
-        return new StackKey(chosen.getKeyType(), KeyManagerAdapter.chainForStack(chosen.getCertificateChain()),
+        return new StackKey(chosen.getKeyType(), TlsKeys.forTls(chosen.getCertificateChain()),
                 KeyManagerAdapter.keyForStack(chosen.getPrivateKey(), config));
     }
 

@@ -92,17 +92,12 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return chainForStack(delegate.getCertificateChain(alias));
+        return TlsKeys.forTls(delegate.getCertificateChain(alias));
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
         return keyForStack(delegate.getPrivateKey(alias), config);
-    }
-
-    /** A chain as Bouncy Castle's stack expects it (EdDSA leaves re-parsed with their curve names). */
-    static X509Certificate[] chainForStack(X509Certificate[] chain) {
-        return TlsKeys.forTls(chain);
     }
 
     /** The key the stack signs with: one that goes to the context's offloader, if it has one. */

@@ -21,21 +21,7 @@ class PendingTaskProbeTest {
         AsyncSSLEngine server = BufferedHandshakeTest.asyncServer(BufferedHandshakeTest.serverContext(20));
         byte[] hello = BufferedHandshakeTest.clientHello(client);
         SSLEngineResult r = server.unwrap(ByteBuffer.wrap(hello), ByteBuffer.allocate(1 << 17));
-        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
-        Runnable task = server.getDelegatedTask();
-        assertTrue(task != null);
-        task.run();
-        StringBuilder seen = new StringBuilder();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            HandshakeStatus hs = server.getHandshakeStatus();
-            seen.append(hs).append(" pending=").append(server.isOffloadPending()).append("; ");
-            if (hs != HandshakeStatus.NEED_TASK) {
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        assertNotEquals(HandshakeStatus.NEED_TASK, server.getHandshakeStatus(), seen.toString());
+        runTheTaskAndExpectTheStatusToMoveOn(server, r);
     }
 
     @Test
@@ -45,7 +31,12 @@ class PendingTaskProbeTest {
         byte[] hello = BufferedHandshakeTest.clientHello(client);
         server.beginHandshake(ByteBuffer.wrap(hello));
         SSLEngineResult r = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(1 << 17));
-        assertTrue(AsyncSSLEngine.isOffloadPending(r), String.valueOf(r));
+        runTheTaskAndExpectTheStatusToMoveOn(server, r);
+    }
+
+    /** Runs the episode's one delegated task, then waits (5 s at most) for the status to leave NEED_TASK. */
+    private static void runTheTaskAndExpectTheStatusToMoveOn(AsyncSSLEngine server, SSLEngineResult pending) {
+        assertTrue(AsyncSSLEngine.isOffloadPending(pending), String.valueOf(pending));
         Runnable task = server.getDelegatedTask();
         assertTrue(task != null);
         task.run();

@@ -1,5 +1,7 @@
 package dev.asyncjsse.nio;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
@@ -11,7 +13,11 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -88,5 +94,46 @@ final class Fixtures {
 
     static ByteBuffer bytes(byte[] b) {
         return ByteBuffer.wrap(b);
+    }
+
+    /**
+     * Reads {@code channel} to its end on one of {@link #THREADS}; completes with the SHA-256 of what
+     * came, after checking that it was {@code expectedBytes} long.
+     */
+    static CompletableFuture<byte[]> digestOfAllRead(TlsChannel channel, long expectedBytes) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+                long count = 0;
+                int n;
+                while ((n = channel.read(buf)) >= 0) {
+                    buf.flip();
+                    md.update(buf);
+                    buf.clear();
+                    count += n;
+                }
+                assertEquals(expectedBytes, count);
+                return md.digest();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, THREADS);
+    }
+
+    /** Writes {@code total} seeded pseudo-random bytes in chunks of up to 1 MiB; returns their SHA-256. */
+    static byte[] writeRandom(TlsChannel channel, int total, long seed) throws IOException, NoSuchAlgorithmException {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        Random random = new Random(seed);
+        byte[] chunk = new byte[Math.min(total, 1 << 20)];
+        for (int sent = 0; sent < total; sent += chunk.length) {
+            random.nextBytes(chunk);
+            md.update(chunk);
+            ByteBuffer b = ByteBuffer.wrap(chunk);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        }
+        return md.digest();
     }
 }

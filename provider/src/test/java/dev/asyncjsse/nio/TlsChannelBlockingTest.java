@@ -13,10 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -141,34 +139,10 @@ class TlsChannelBlockingTest {
         SocketChannel[] pair = Fixtures.socketPair();
         try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost", protocol)).build();
              TlsChannel server = TlsChannel.server(pair[1], serverCtx).build()) {
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
-                try {
-                    MessageDigest md = MessageDigest.getInstance("SHA-256");
-                    ByteBuffer buf = ByteBuffer.allocate(100_000);
-                    long count = 0;
-                    int n;
-                    while ((n = server.read(buf)) >= 0) {
-                        buf.flip();
-                        md.update(buf);
-                        buf.clear();
-                        count += n;
-                    }
-                    assertEquals(total, count);
-                    return md.digest();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, Fixtures.THREADS);
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Random random = new Random(42);
-            byte[] chunk = new byte[1 << 20];
-            for (int sent = 0; sent < total; sent += chunk.length) {
-                random.nextBytes(chunk);
-                md.update(chunk);
-                writeFully(client, chunk);
-            }
+            CompletableFuture<byte[]> received = Fixtures.digestOfAllRead(server, total);
+            byte[] sent = Fixtures.writeRandom(client, total, 42);
             client.shutdownOutput();
-            assertArrayEquals(md.digest(), received.get(60, TimeUnit.SECONDS));
+            assertArrayEquals(sent, received.get(60, TimeUnit.SECONDS));
         }
     }
 

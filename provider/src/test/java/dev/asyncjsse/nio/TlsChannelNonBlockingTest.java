@@ -14,11 +14,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -164,37 +162,10 @@ class TlsChannelNonBlockingTest {
     static void echo(InetSocketAddress address, String protocol, int total) throws Exception {
         SocketChannel sc = SocketChannel.open(address);
         try (TlsChannel client = TlsChannel.client(sc, Fixtures.clientEngine(Fixtures.sunClient(), "localhost", protocol)).build()) {
-            CompletableFuture<byte[]> back = CompletableFuture.supplyAsync(() -> {
-                try {
-                    MessageDigest md = MessageDigest.getInstance("SHA-256");
-                    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-                    long n = 0;
-                    int r;
-                    while ((r = client.read(buf)) >= 0) {
-                        buf.flip();
-                        md.update(buf);
-                        buf.clear();
-                        n += r;
-                    }
-                    assertEquals(total, n);
-                    return md.digest();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, Fixtures.THREADS);
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            Random random = new Random(7);
-            byte[] chunk = new byte[Math.min(total, 1 << 20)];
-            for (int sent = 0; sent < total; sent += chunk.length) {
-                random.nextBytes(chunk);
-                md.update(chunk);
-                ByteBuffer b = ByteBuffer.wrap(chunk);
-                while (b.hasRemaining()) {
-                    client.write(b);
-                }
-            }
+            CompletableFuture<byte[]> back = Fixtures.digestOfAllRead(client, total);
+            byte[] sent = Fixtures.writeRandom(client, total, 7);
             client.shutdownOutput();
-            assertArrayEquals(md.digest(), back.get(60, TimeUnit.SECONDS));
+            assertArrayEquals(sent, back.get(60, TimeUnit.SECONDS));
         }
     }
 

@@ -11,13 +11,12 @@ import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.KeyOffloaders;
 import dev.asyncjsse.OffloadPoint;
+import dev.asyncjsse.testkit.ForwardingKeyManager;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.Test;
 
 /** OffloadPoint from a key manager, configuration by system property, and offloader backpressure. */
@@ -36,14 +34,13 @@ class OffloadConfigTest {
     static final TestPki.Identity SERVER_ID = PKI.issue(KeyKind.EC_P256, "localhost", "localhost");
 
     /** A key manager whose alias lookup is asynchronous (a certificate store behind a network call). */
-    static final class AsyncAliasKeyManager extends X509ExtendedKeyManager {
-        final X509ExtendedKeyManager delegate;
+    static final class AsyncAliasKeyManager extends ForwardingKeyManager {
         final CompletableFuture<String> lookup = new CompletableFuture<>();
         final AtomicReference<Thread> lookupThread = new AtomicReference<>();
         final AtomicReference<SSLEngine> engineSeen = new AtomicReference<>();
 
         AsyncAliasKeyManager(KeyManager km) {
-            this.delegate = (X509ExtendedKeyManager) km;
+            super(km);
         }
 
         @Override
@@ -56,36 +53,6 @@ class OffloadConfigTest {
             assertTrue(OffloadPoint.inHandshakeJob(), "the lookup runs in a handshake job");
             String alias = OffloadPoint.await(lookup);
             return delegate.chooseEngineServerAlias(keyType, issuers, engine) != null ? alias : null;
-        }
-
-        @Override
-        public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return delegate.getClientAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseClientAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return delegate.getServerAliases(keyType, issuers);
-        }
-
-        @Override
-        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return delegate.chooseServerAlias(keyType, issuers, socket);
-        }
-
-        @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return delegate.getCertificateChain(alias);
-        }
-
-        @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return delegate.getPrivateKey(alias);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.asyncjsse.offload;
 
 import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.testkit.EnginePair;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,27 +151,6 @@ final class Pump {
 
     /** Sends {@code data} from one side and returns what the other side received. */
     byte[] send(boolean fromClient, byte[] data) throws SSLException {
-        SSLEngine from = fromClient ? client : server;
-        SSLEngine to = fromClient ? server : client;
-        ByteBuffer wire = ByteBuffer.allocate(data.length + 64 * 1024);
-        ByteBuffer src = ByteBuffer.wrap(data);
-        while (src.hasRemaining()) {
-            SSLEngineResult r = from.wrap(src, wire);
-            if (r.getStatus() != SSLEngineResult.Status.OK) {
-                throw new SSLException("wrap: " + r);
-            }
-        }
-        wire.flip();
-        ByteBuffer out = ByteBuffer.allocate(data.length + to.getSession().getApplicationBufferSize());
-        while (wire.hasRemaining()) {
-            SSLEngineResult r = to.unwrap(wire, out);
-            if (r.getStatus() != SSLEngineResult.Status.OK) {
-                throw new SSLException("unwrap: " + r);
-            }
-        }
-        out.flip();
-        byte[] received = new byte[out.remaining()];
-        out.get(received);
-        return received;
+        return fromClient ? EnginePair.transfer(client, server, data) : EnginePair.transfer(server, client, data);
     }
 }

@@ -187,7 +187,7 @@ class ConcurrencyStressTest {
             }
         }
         closer.shutdownNow();
-        Thread.sleep(100);
+        Thread.sleep(100); // the window in which a callback that escaped the close would still show up
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (JobScheduler.shared().activeJobs() > jobsBefore && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);

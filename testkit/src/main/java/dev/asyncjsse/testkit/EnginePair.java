@@ -96,8 +96,14 @@ public final class EnginePair {
 
     /** Sends {@code data} from one side and returns what the other side received. */
     public byte[] send(boolean fromClient, byte[] data) throws SSLException {
-        SSLEngine from = fromClient ? client : server;
-        SSLEngine to = fromClient ? server : client;
+        return fromClient ? transfer(client, server, data) : transfer(server, client, data);
+    }
+
+    /**
+     * Wraps all of {@code data} on {@code from} and unwraps it on {@code to}, both established, and
+     * returns what {@code to} received. Any status other than OK fails with an SSLException naming it.
+     */
+    public static byte[] transfer(SSLEngine from, SSLEngine to, byte[] data) throws SSLException {
         ByteBuffer wire = ByteBuffer.allocate(data.length + 64 * 1024 + data.length / 8);
         ByteBuffer src = ByteBuffer.wrap(data);
         while (src.hasRemaining()) {

@@ -1,10 +1,8 @@
 package dev.asyncjsse.testkit;
 
-import java.net.Socket;
 import java.security.InvalidKeyException;
 import java.security.InvalidParameterException;
 import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -12,10 +10,8 @@ import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.SignatureSpi;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
@@ -67,37 +63,7 @@ public final class SlowKeys {
     public static X509ExtendedKeyManager slow(X509ExtendedKeyManager delegate, Duration latency) {
         install();
         long latencyNanos = latency.toNanos();
-        return new X509ExtendedKeyManager() {
-            @Override
-            public String[] getClientAliases(String keyType, Principal[] issuers) {
-                return delegate.getClientAliases(keyType, issuers);
-            }
-
-            @Override
-            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-                return delegate.chooseClientAlias(keyType, issuers, socket);
-            }
-
-            @Override
-            public String[] getServerAliases(String keyType, Principal[] issuers) {
-                return delegate.getServerAliases(keyType, issuers);
-            }
-
-            @Override
-            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-                return delegate.chooseServerAlias(keyType, issuers, socket);
-            }
-
-            @Override
-            public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-                return delegate.chooseEngineServerAlias(keyType, issuers, engine);
-            }
-
-            @Override
-            public X509Certificate[] getCertificateChain(String alias) {
-                return delegate.getCertificateChain(alias);
-            }
-
+        return new ForwardingKeyManager(delegate) {
             @Override
             public PrivateKey getPrivateKey(String alias) {
                 PrivateKey key = delegate.getPrivateKey(alias);
