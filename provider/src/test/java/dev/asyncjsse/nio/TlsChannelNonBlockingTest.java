@@ -363,10 +363,11 @@ class TlsChannelNonBlockingTest {
         TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, -1)).build();
         try (TlsChannel client = TlsChannel.client(pair[0], Fixtures.clientEngine(Fixtures.sunClient(), "localhost")).build()) {
             java.util.concurrent.CountDownLatch peerClosed = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch serverClosed = new java.util.concurrent.CountDownLatch(1);
             CompletableFuture<String> peer = CompletableFuture.supplyAsync(() -> {
                 try {
                     if (state == State.BEFORE_HELLO) {
-                        Thread.sleep(200);
+                        serverClosed.await(10, TimeUnit.SECONDS); // the hello reaches a server that already closed
                     }
                     client.handshake();
                     if (state == State.AFTER_PEER_CLOSE) {
@@ -423,6 +424,7 @@ class TlsChannelNonBlockingTest {
             }
             long start = System.nanoTime();
             server.close();
+            serverClosed.countDown();
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
             assertFalse(server.isOpen());
             assertFalse(pair[1].isOpen());
