@@ -1,7 +1,10 @@
 package dev.asyncjsse.jca;
 
 import java.security.PrivateKey;
+import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import javax.crypto.Cipher;
+import javax.crypto.NoSuchPaddingException;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
@@ -39,6 +42,30 @@ public final class CryptoProviders {
      */
     public static PrivateKey forBouncyCastle(PrivateKey key) {
         return BcPrivateKeys.forBouncyCastle(key);
+    }
+
+    /**
+     * A new record cipher for {@code transformation} ({@code AES/GCM/NoPadding} or
+     * {@code ChaCha20-Poly1305}) from the implementation {@link PrimitiveChooser} prefers, or from
+     * Bouncy Castle's provider when the JDK lacks it.
+     *
+     * @throws NoSuchAlgorithmException if neither side has it
+     */
+    public static Cipher aeadCipher(String transformation) throws NoSuchAlgorithmException {
+        PrimitiveChooser.Family family = transformation.equalsIgnoreCase("ChaCha20-Poly1305")
+                ? PrimitiveChooser.Family.CHACHA20 : PrimitiveChooser.cipherFamily(transformation);
+        try {
+            if (family != null && PrimitiveChooser.source(family) == PrimitiveChooser.Source.BC) {
+                return Cipher.getInstance(transformation, Holder.BC);
+            }
+            try {
+                return Cipher.getInstance(transformation);
+            } catch (NoSuchAlgorithmException e) {
+                return Cipher.getInstance(transformation, Holder.BC);
+            }
+        } catch (NoSuchPaddingException e) {
+            throw new NoSuchAlgorithmException(transformation + ": " + e.getMessage(), e);
+        }
     }
 
     /**

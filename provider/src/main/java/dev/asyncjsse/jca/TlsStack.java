@@ -4,6 +4,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
@@ -19,12 +20,21 @@ public final class TlsStack {
     private TlsStack() {}
 
     private static final class Holder {
-        static final Provider BCJSSE = new BouncyCastleJsseProvider(false, new AsyncTlsCryptoProvider());
+        static final AsyncTlsCryptoProvider CRYPTO = new AsyncTlsCryptoProvider();
+        static final Provider BCJSSE = new BouncyCastleJsseProvider(false, CRYPTO);
     }
 
     /** The BCJSSE provider whose {@code SSLContext}s AsyncJSSE wraps. */
     public static Provider bcjsse() {
         return Holder.BCJSSE;
+    }
+
+    /**
+     * A Bouncy Castle {@code TlsCrypto} with the same primitive choice as the BCJSSE path, drawing its
+     * randomness from {@code random}; for AsyncJSSE's own TLS 1.3 engine, one per {@code SSLContext}.
+     */
+    public static TlsCrypto crypto(SecureRandom random) {
+        return Holder.CRYPTO.create(random);
     }
 
     private static final class AsyncTlsCryptoProvider extends JcaTlsCryptoProvider {
