@@ -1,6 +1,7 @@
 package dev.asyncjsse.engine;
 
 import dev.asyncjsse.jca.TlsStack;
+import dev.asyncjsse.offload.OffloadSettings;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -19,12 +20,19 @@ import javax.net.ssl.X509KeyManager;
 /**
  * The {@code SSLContext} implementation of AsyncJSSE. It owns a Bouncy Castle context built from the
  * private {@link TlsStack}, wraps the key and trust managers given to {@code init}
- * ({@link KeyManagerAdapter}, {@link TrustManagerAdapter}), and decorates every engine it creates
- * with {@link AsyncEngine}. Sockets are Bouncy Castle's, unchanged: they block anyway.
+ * ({@link KeyManagerAdapter}, {@link TrustManagerAdapter}) for it, and creates every engine as an
+ * {@link AsyncEngine}, the front, with the context's {@link ContextServices}. Sockets are Bouncy
+ * Castle's, unchanged: they block anyway.
  *
  * <p>Internal: reached through {@code SSLContext}. Thread-safe as {@code SSLContext} requires.
  */
 public final class AsyncSSLContextSpi extends SSLContextSpi {
+
+    /**
+     * The native TLS 1.3 server engine plugs in here. Until it does, every connection takes the BCJSSE
+     * path, whatever {@value OffloadSettings#TLS13_PROPERTY} says.
+     */
+    private static final ProtocolEngineFactory NATIVE_TLS13_SERVER = null;
 
     private final SSLContext inner;
     private final boolean isDefault;
@@ -32,6 +40,7 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
     private final EngineRegistry engines = new EngineRegistry();
     private final ContextHandle serverSessions;
     private final ContextHandle clientSessions;
+    private volatile ContextServices services;
 
     private AsyncSSLContextSpi(String protocol) throws NoSuchAlgorithmException {
         this.isDefault = protocol.equals("Default");
@@ -63,6 +72,17 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     private void initialize(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
         inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), random);
+        ProtocolEngineFactory nativeTls13 = OffloadSettings.nativeTls13() ? NATIVE_TLS13_SERVER : null;
+        services = new ContextServices(config, km, tm, random, ContextDefaults.of(inner),
+                new BcEngineFactory(inner, engines), nativeTls13);
+    }
+
+    private ContextServices services() {
+        ContextServices s = services;
+        if (s == null) {
+            throw new IllegalStateException("SSLContext is not initialized: call init first");
+        }
+        return s;
     }
 
     private KeyManager[] wrapKeyManagers(KeyManager[] km) {
@@ -108,18 +128,12 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-        return register(inner.createSSLEngine());
+        return new AsyncEngine(services(), null, -1);
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-        return register(inner.createSSLEngine(host, port));
-    }
-
-    private SSLEngine register(SSLEngine innerEngine) {
-        AsyncEngine engine = new AsyncEngine(innerEngine, config);
-        engines.register(innerEngine, engine);
-        return engine;
+        return new AsyncEngine(services(), host, port);
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.time.Duration;
 public final class ContextConfig {
 
     private volatile KeyOffloader offloader;
-    private volatile CallbackBinding defaultCallback = CallbackBinding.NONE;
+    private volatile CallbackGate.Binding defaultCallback = CallbackGate.Binding.NONE;
     private volatile Duration offloadTimeout;
     private volatile JobScheduler scheduler;
     private final long waitBudgetNanos;
@@ -36,10 +36,10 @@ public final class ContextConfig {
     }
 
     public void setDefaultCallback(OffloadCallback callback, Object arg) {
-        this.defaultCallback = new CallbackBinding(callback, arg);
+        this.defaultCallback = new CallbackGate.Binding(callback, arg);
     }
 
-    CallbackBinding defaultCallback() {
+    CallbackGate.Binding defaultCallback() {
         return defaultCallback;
     }
 

@@ -67,6 +67,56 @@ final class TlsRecords {
         return p == end && mask != 0 ? mask : -1;
     }
 
+    /**
+     * Bytes missing from the last record of the buffer (from its position), 0 if the buffer ends on a
+     * record boundary; the header counts as 5 when incomplete.
+     */
+    static int missingAtEnd(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        while (view.hasRemaining()) {
+            int length = recordLength(view);
+            if (length < 0 || length > view.remaining()) {
+                return missingBytes(view);
+            }
+            view.position(view.position() + length);
+        }
+        return 0;
+    }
+
+    /** The length of the whole records at the buffer's position, a partial one at the end left out. */
+    static int wholeRecordsLength(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        int total = 0;
+        while (hasCompleteRecord(view)) {
+            int length = recordLength(view);
+            total += length;
+            view.position(view.position() + length);
+        }
+        return total;
+    }
+
+    /**
+     * How many leading bytes of {@code buffer} are handshake records: whole records of the content types
+     * a handshake carries, then a partial one at the end if its type (when known) is one.
+     */
+    static int handshakePrefixLength(ByteBuffer buffer) {
+        ByteBuffer view = buffer.duplicate();
+        int taken = 0;
+        while (view.hasRemaining()) {
+            if (!isHandshakePhaseType(contentType(view))) {
+                break;
+            }
+            int length = recordLength(view);
+            if (length < 0 || length > view.remaining()) {
+                taken += view.remaining();
+                break;
+            }
+            taken += length;
+            view.position(view.position() + length);
+        }
+        return taken;
+    }
+
     /** True for content types a handshake can carry before it completes. */
     static boolean isHandshakePhaseType(int type) {
         return type == CHANGE_CIPHER_SPEC || type == ALERT || type == HANDSHAKE;

@@ -3,10 +3,8 @@ package dev.asyncjsse.offload;
 import dev.asyncjsse.KeyOffloader;
 import java.security.PrivateKey;
 import java.security.spec.AlgorithmParameterSpec;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +20,7 @@ public final class ExecutorKeyOffloader implements KeyOffloader {
     private final Executor executor;
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Queue<Runnable> unsaturatedListeners = new ConcurrentLinkedQueue<>();
+    private final ListenerQueue unsaturatedListeners = new ListenerQueue();
 
     public ExecutorKeyOffloader(Executor executor, int maxInFlight) {
         if (executor == null) {
@@ -49,10 +47,7 @@ public final class ExecutorKeyOffloader implements KeyOffloader {
 
     @Override
     public void whenUnsaturated(Runnable listener) {
-        unsaturatedListeners.add(listener);
-        if (!isSaturated() && unsaturatedListeners.remove(listener)) {
-            listener.run();
-        }
+        unsaturatedListeners.add(listener, () -> !isSaturated());
     }
 
     private CompletionStage<byte[]> submit(KeyOperations.Operation operation) {
@@ -80,9 +75,6 @@ public final class ExecutorKeyOffloader implements KeyOffloader {
 
     private void finished() {
         inFlight.decrementAndGet();
-        Runnable listener = unsaturatedListeners.poll();
-        if (listener != null) {
-            listener.run();
-        }
+        unsaturatedListeners.released();
     }
 }

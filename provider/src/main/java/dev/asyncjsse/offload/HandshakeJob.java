@@ -8,7 +8,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -16,11 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The thread that drives the engine (the <em>caller</em>) starts the job and waits for it to
  * <em>settle</em>: to finish, to park in {@link #await} on an unfinished operation, or to outlast the
- * caller's wait budget. If it finished, the caller takes the result at once. Otherwise the caller
- * <em>detaches</em> and reports offload pending; when the job later finishes it runs the completion
- * hook on the job thread, which the engine turns into the application's wake-up callback.
+ * caller's wait budget. If it finished, the caller takes the {@link Outcome} at once. Otherwise the
+ * caller reports offload pending and registers {@link #whenDone}, which runs on the job thread when
+ * the job finishes.
  *
- * <p>Internal: not part of the public API. All methods are thread-safe.
+ * <p>Internal: not part of the public API. All methods are thread-safe and lock-free: the caller (an
+ * event loop) must never wait for a lock that a job thread holds, because on a busy machine the job
+ * thread may be descheduled while holding it.
  */
 public final class HandshakeJob {
 
@@ -30,42 +31,61 @@ public final class HandshakeJob {
         Object run() throws Exception;
     }
 
-    private static final int CREATED = 0;
-    private static final int RUNNING = 1;
-    private static final int PARKED = 2;
-    private static final int DONE = 3;
+    /** Where a job is in its life; it only moves forward, except PARKED back to RUNNING. */
+    public enum Phase {
+        /** Created, not yet running. */
+        CREATED,
+        /** Its work runs. */
+        RUNNING,
+        /** Its work waits in {@link #await} for an operation that has not completed. */
+        PARKED,
+        /** Its work has returned or thrown; the {@link Outcome} is set. */
+        DONE
+    }
 
-    private static final int FLAG_DONE = 1;
-    private static final int FLAG_DETACHED = 2;
+    /** What the work came to: its value or what it threw. Immutable. */
+    public static final class Outcome {
+        private final Object value;
+        private final Throwable failure;
+
+        Outcome(Object value, Throwable failure) {
+            this.value = value;
+            this.failure = failure;
+        }
+
+        /** @return what the work returned, or {@code null} if it threw */
+        public Object value() {
+            return value;
+        }
+
+        /** @return what the work threw, or {@code null} */
+        public Throwable failure() {
+            return failure;
+        }
+    }
 
     private static final ThreadLocal<HandshakeJob> CURRENT = new ThreadLocal<>();
 
-    // Lock-free on purpose: the caller (an event loop) must never wait for a lock that a job thread
-    // holds, because on a busy machine the job thread may be descheduled while holding it.
     private final Work work;
     private final long timeoutNanos;
-    private final Runnable onDetachedCompletion;
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final AtomicInteger flags = new AtomicInteger();
+    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private final AtomicReference<Throwable> offloadFailure = new AtomicReference<>();
 
-    private volatile int phase = CREATED;
+    private volatile Phase phase = Phase.CREATED;
+    private volatile boolean everParked;
     private volatile String cancelReason;
     private volatile Thread thread;
     private volatile CompletableFuture<?> awaiting;
-    private volatile Object result;
-    private volatile Throwable failure;
+    private volatile JobScheduler scheduler;
 
     /**
      * @param work the step
      * @param offloadTimeout how long one {@link #await} may wait
-     * @param onDetachedCompletion run on the job thread when the job finishes after its caller detached
      */
-    public HandshakeJob(Work work, Duration offloadTimeout, Runnable onDetachedCompletion) {
+    public HandshakeJob(Work work, Duration offloadTimeout) {
         this.work = work;
         this.timeoutNanos = offloadTimeout.toNanos();
-        this.onDetachedCompletion = onDetachedCompletion;
     }
 
     /** The job the current thread runs, or {@code null}. */
@@ -83,11 +103,19 @@ public final class HandshakeJob {
         return scheduler.trySubmit(this::runOnJobThread);
     }
 
-    private volatile JobScheduler scheduler;
+    /** The one place where {@link #phase} changes, checked: only forward, or PARKED back to RUNNING. */
+    private void moveTo(Phase next) {
+        Phase current = phase;
+        boolean allowed = next.ordinal() > current.ordinal() || (current == Phase.PARKED && next == Phase.RUNNING);
+        if (!allowed) {
+            throw new IllegalStateException("handshake job cannot move from " + current + " to " + next);
+        }
+        phase = next;
+    }
 
     private void runOnJobThread() {
         thread = Thread.currentThread();
-        phase = RUNNING;
+        moveTo(Phase.RUNNING);
         Object value = null;
         Throwable thrown = null;
         CURRENT.set(this);
@@ -100,36 +128,36 @@ public final class HandshakeJob {
             scheduler.exitRunning();
             CURRENT.remove();
         }
-        result = value;
-        failure = thrown;
         thread = null;
-        phase = DONE;
-        int before = flags.getAndUpdate(f -> f | FLAG_DONE);
+        moveTo(Phase.DONE);
         settled.complete(null);
-        done.complete(null);
-        if ((before & FLAG_DETACHED) != 0) {
-            onDetachedCompletion.run();
-        }
+        done.complete(new Outcome(value, thrown));
     }
 
     /**
-     * Waits up to {@code budgetNanos} for the job to finish or park. If it did not finish, the caller
-     * is detached and the completion hook will run when it does.
+     * Waits up to {@code budgetNanos} for the job to finish or park.
      *
-     * @return true if the job is done and its result can be taken now
+     * @return true if the job is done and its outcome can be taken now
      */
     public boolean awaitSettled(long budgetNanos) {
         if (budgetNanos > 0 && !settled.isDone()) {
             try {
                 settled.get(budgetNanos, TimeUnit.NANOSECONDS);
             } catch (TimeoutException | ExecutionException e) {
-                // budget spent: detach
+                // budget spent: the caller reports pending
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        int before = flags.getAndUpdate(f -> (f & FLAG_DONE) != 0 ? f : f | FLAG_DETACHED);
-        return (before & FLAG_DONE) != 0;
+        return isDone();
+    }
+
+    /**
+     * Runs {@code action} once the job is done: on the job thread, or at once on the calling thread if
+     * it is done already. The action must be short.
+     */
+    public void whenDone(Runnable action) {
+        done.whenComplete((outcome, never) -> action.run());
     }
 
     /** Waits, without a budget, until the job is done. Used by the delegated task of an unaware loop. */
@@ -154,12 +182,12 @@ public final class HandshakeJob {
     }
 
     public boolean isDone() {
-        return phase == DONE;
+        return done.isDone();
     }
 
-    /** True while the job waits in {@link #await} on an operation that is not yet complete. */
-    public boolean isParked() {
-        return phase == PARKED;
+    /** @return the job's phase now */
+    public Phase phase() {
+        return phase;
     }
 
     /** True once the job has parked on an operation that was not complete: it really waited. */
@@ -167,20 +195,13 @@ public final class HandshakeJob {
         return everParked;
     }
 
-    private volatile boolean everParked;
-
     public boolean isJobThread(Thread t) {
         return t != null && thread == t;
     }
 
-    /** The value the work returned; only after {@link #isDone()}. */
-    public Object result() {
-        return result;
-    }
-
-    /** What the work threw, or {@code null}; only after {@link #isDone()}. */
-    public Throwable failure() {
-        return failure;
+    /** What the work came to; only once {@link #isDone()}, {@code null} before. */
+    public Outcome outcome() {
+        return done.getNow(null);
     }
 
     /** The first failure, timeout or cancellation of an awaited operation, or {@code null}. */
@@ -227,7 +248,7 @@ public final class HandshakeJob {
             if (future.isDone()) {
                 return future.get();
             }
-            phase = PARKED;
+            moveTo(Phase.PARKED);
             everParked = true;
             settled.complete(null);
             scheduler.exitRunning();
@@ -253,8 +274,8 @@ public final class HandshakeJob {
             throw recordFailure(new CancellationException("handshake job was interrupted"));
         } finally {
             awaiting = null;
-            if (phase == PARKED) {
-                phase = RUNNING;
+            if (phase == Phase.PARKED) {
+                moveTo(Phase.RUNNING);
             }
         }
     }

@@ -1,7 +1,5 @@
 package dev.asyncjsse.offload;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -28,7 +26,7 @@ public final class JobScheduler {
     private final int capacity;
     private final ThreadFactory virtualFactory;
     private final ThreadPoolExecutor platformPool;
-    private final Queue<Runnable> capacityListeners = new ConcurrentLinkedQueue<>();
+    private final ListenerQueue capacityListeners = new ListenerQueue();
     private final AtomicInteger active = new AtomicInteger();
     /**
      * Platform threads only: how many jobs may run (not park) at once. Virtual threads get this from
@@ -50,7 +48,7 @@ public final class JobScheduler {
             // permit a moment before it is back waiting for work, and a bounded pool would reject the job
             // submitted in that moment.
             this.platformPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, keepAliveMillis, TimeUnit.MILLISECONDS,
-                    new SynchronousQueue<>(), new PlatformThreads("asyncjsse-job-"));
+                    new SynchronousQueue<>(), DaemonThreads.named("asyncjsse-job-"));
         }
     }
 
@@ -105,10 +103,7 @@ public final class JobScheduler {
     private void release() {
         active.decrementAndGet();
         permits.release();
-        Runnable listener = capacityListeners.poll();
-        if (listener != null) {
-            listener.run();
-        }
+        capacityListeners.released();
     }
 
     /**
@@ -116,10 +111,7 @@ public final class JobScheduler {
      * on the releasing job's thread and must not block.
      */
     public void whenCapacity(Runnable listener) {
-        capacityListeners.add(listener);
-        if (permits.availablePermits() > 0 && capacityListeners.remove(listener)) {
-            listener.run();
-        }
+        capacityListeners.add(listener, () -> permits.availablePermits() > 0);
     }
 
     /** Called by a job thread before it runs step code (at start, and when resuming from a park). */
@@ -152,21 +144,5 @@ public final class JobScheduler {
     /** Platform threads the pool currently holds, busy or idle; 0 with virtual threads. */
     public int poolThreads() {
         return platformPool == null ? 0 : platformPool.getPoolSize();
-    }
-
-    private static final class PlatformThreads implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger counter = new AtomicInteger();
-
-        PlatformThreads(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, prefix + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
     }
 }

@@ -7,11 +7,6 @@ import java.security.Security;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Settings read from system properties, or from security properties ({@code java.security}) when
@@ -30,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <tr><td>{@value #MAX_JOBS_PROPERTY}</td><td>concurrent handshake jobs</td><td>256 platform, 1000000 virtual</td></tr>
  * <tr><td>{@value #WAIT_BUDGET_PROPERTY}</td><td>microseconds a caller waits for a step before
  *     returning pending</td><td>1000</td></tr>
+ * <tr><td>{@value #TLS13_PROPERTY}</td><td>{@code bc} or {@code native}: which engine serves a server's
+ *     TLS 1.3 connections</td><td>bc</td></tr>
  * </table>
  *
  * <p>Internal: not part of the public API; the property names are.
@@ -43,6 +40,7 @@ public final class OffloadSettings {
     public static final String MAX_JOBS_PROPERTY = "dev.asyncjsse.jobs.max";
     public static final String KEEP_ALIVE_PROPERTY = "dev.asyncjsse.jobs.keepAlive";
     public static final String WAIT_BUDGET_PROPERTY = "dev.asyncjsse.waitBudget";
+    public static final String TLS13_PROPERTY = "dev.asyncjsse.tls13";
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -74,6 +72,23 @@ public final class OffloadSettings {
 
     public static long waitBudgetNanos() {
         return longProperty(WAIT_BUDGET_PROPERTY, 1000) * 1000L;
+    }
+
+    /**
+     * Whether a server should answer TLS 1.3 ClientHellos with the native TLS 1.3 engine
+     * ({@code native}) rather than the BCJSSE path ({@code bc}, the default).
+     *
+     * @throws IllegalArgumentException for any other value
+     */
+    public static boolean nativeTls13() {
+        String mode = property(TLS13_PROPERTY);
+        if (mode == null || mode.isEmpty() || mode.equalsIgnoreCase("bc")) {
+            return false;
+        }
+        if (mode.equalsIgnoreCase("native")) {
+            return true;
+        }
+        throw new IllegalArgumentException(TLS13_PROPERTY + " must be native or bc, not '" + mode + "'");
     }
 
     static boolean useVirtualThreads() {
@@ -164,16 +179,7 @@ public final class OffloadSettings {
     private static ExecutorService sharedExecutor(int threads) {
         synchronized (EXECUTOR_LOCK) {
             if (executor == null || executorThreads != threads) {
-                AtomicInteger counter = new AtomicInteger();
-                ThreadFactory factory = r -> {
-                    Thread t = new Thread(r, "asyncjsse-offload-" + counter.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                };
-                ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(), factory);
-                pool.allowCoreThreadTimeOut(true);
-                executor = pool;
+                executor = DaemonThreads.lazyPool("asyncjsse-offload-", threads);
                 executorThreads = threads;
             }
             return executor;

@@ -395,12 +395,13 @@ final class NioTlsServer implements AutoCloseable {
         }
     }
 
-    /** Reflection on the engine's read-ahead stash, to bound memory per connection; 0 if it has none. */
-    private static final Field STASH = stashField();
+    /** Reflection on the engine's read-ahead stash (its buffer), to bound memory per connection; 0 if it has none. */
+    private static final Field STASH = field("dev.asyncjsse.engine.AsyncEngine", "stash");
+    private static final Field STASH_BUFFER = field("dev.asyncjsse.engine.InboundStash", "buffer");
 
-    private static Field stashField() {
+    private static Field field(String className, String name) {
         try {
-            Field f = Class.forName("dev.asyncjsse.engine.AsyncEngine").getDeclaredField("stash");
+            Field f = Class.forName(className).getDeclaredField(name);
             f.setAccessible(true);
             return f;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -410,9 +411,9 @@ final class NioTlsServer implements AutoCloseable {
 
     private static void observeStash(Conn c) {
         c.maxNetIn = Math.max(c.maxNetIn, c.netIn.capacity());
-        if (STASH != null) {
+        if (STASH != null && STASH_BUFFER != null) {
             try {
-                Object b = STASH.get(c.engine);
+                Object b = STASH_BUFFER.get(STASH.get(c.engine));
                 if (b instanceof ByteBuffer) {
                     c.maxStash = Math.max(c.maxStash, ((ByteBuffer) b).capacity());
                 }
