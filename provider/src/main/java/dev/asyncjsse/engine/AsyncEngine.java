@@ -38,8 +38,6 @@ import javax.net.ssl.SSLSession;
 final class AsyncEngine extends AsyncSSLEngine {
 
     private static final System.Logger LOG = System.getLogger(AsyncEngine.class.getName());
-    /** Waits that end before their pending result is returned are resumed at once, this many times in a row. */
-    private static final int IMMEDIATE_RESUMES = 8;
     /** How long a close waits for a cancelled step to stop. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -228,27 +226,19 @@ final class AsyncEngine extends AsyncSSLEngine {
                 // a server that has not seen its ClientHello has nothing to send
                 return new SSLEngineResult(Status.OK, HandshakeStatus.NEED_UNWRAP, 0, 0);
             }
-            int consumed = 0;
-            for (int resumes = 0; ; resumes++) {
-                ProtocolEngine e = engine;
-                Step step = call(() -> e.wrap(srcs, offset, length, dst));
-                consumed += step.bytesConsumed();
-                if (step.isWaiting()) {
-                    SSLEngineResult r = await(step.awaited(), consumed, resumes);
-                    if (r != null) {
-                        return r;
-                    }
-                    continue;
-                }
-                SSLEngineResult r = step.result();
-                if (r.bytesProduced() > 0) {
-                    firstFlightSent = true;
-                }
-                if (r.getStatus() == Status.CLOSED && e.isOutboundDone()) {
-                    outboundFinished = true;
-                }
-                return translate(r, consumed, r.bytesProduced());
+            ProtocolEngine e = engine;
+            Step step = call(() -> e.wrap(srcs, offset, length, dst));
+            if (step.isWaiting()) {
+                return await(step.awaited(), step.bytesConsumed());
             }
+            SSLEngineResult r = step.result();
+            if (r.bytesProduced() > 0) {
+                firstFlightSent = true;
+            }
+            if (r.getStatus() == Status.CLOSED && e.isOutboundDone()) {
+                outboundFinished = true;
+            }
+            return translate(r, r.bytesConsumed(), r.bytesProduced());
         } finally {
             lock.unlock();
         }
@@ -323,7 +313,7 @@ final class AsyncEngine extends AsyncSSLEngine {
             throws SSLException {
         int consumed = consumedSoFar;
         int produced = 0;
-        for (int resumes = 0; ; ) {
+        while (true) {
             ByteBuffer input;
             if (stash.hasRemaining()) {
                 consumed += stash.completeFirstRecord(src);
@@ -343,11 +333,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                 stash.releaseIfEmpty();
             }
             if (step.isWaiting()) {
-                SSLEngineResult r = await(step.awaited(), consumed, resumes++);
-                if (r != null) {
-                    return r;
-                }
-                continue;
+                return await(step.awaited(), consumed);
             }
             SSLEngineResult r = step.result();
             produced += r.bytesProduced();
@@ -402,26 +388,18 @@ final class AsyncEngine extends AsyncSSLEngine {
     // ---------------------------------------------------------------- waits
 
     /**
-     * Starts an episode for {@code wait}.
-     *
-     * @return the pending result to return, or {@code null} if the wait has already ended and the
-     *     caller must call the protocol engine again at once
+     * Starts an episode for {@code wait} and returns the pending result. A wait that ends while it is
+     * being registered (capacity back at once, a job that finished just after its wait budget) is
+     * still reported, and its callback comes from another thread: never inside this call.
      */
-    private SSLEngineResult await(EngineWait wait, int consumed, int resumes) {
+    private SSLEngineResult await(EngineWait wait, int consumed) {
         Episode ep = new Episode(wait);
         moveTo(FrontState.WAITING);
         episode = ep;
         wait.whenDone(() -> waitEnded(ep));
-        if (ep.arm()) {
-            return offloadPendingResult(consumed);
+        if (!ep.arm()) {
+            callbacks.fireLater(this);
         }
-        endEpisode();
-        if (resumes < IMMEDIATE_RESUMES) {
-            return null;
-        }
-        // A wait that keeps ending at once (capacity freed and taken again around this engine): report
-        // pending anyway and wake the application as if the wait had ended later.
-        callbacks.fireLater(this);
         return offloadPendingResult(consumed);
     }
 

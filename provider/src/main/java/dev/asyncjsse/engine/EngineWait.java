@@ -12,6 +12,9 @@ import dev.asyncjsse.AsyncStatus;
  * {@link #awaitDone()} and {@link #awaitDone(long)}. The front calls {@link #whenDone} once per wait,
  * with its lock held, and never re-enters the engine from the action.
  *
+ * <p>An engine should return a wait only for something not yet done: a wait that is already done is
+ * still reported as pending, and the application is woken from another thread.
+ *
  * <p>Failure. A wait does not fail: what went wrong (a timeout, a failed or cancelled operation) is
  * reported by the engine's next {@code wrap}/{@code unwrap}, which the front calls once the wait is
  * done.

@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One wait of a protocol engine, from the call that met it to the call that goes on after it. It
- * decides, without locks, the two races of a pending step: whether the wait ended before the caller
- * could return the pending result (then the caller goes on at once and no callback fires) or after
- * (then exactly one callback fires), and which of several threads gets the one delegated task.
+ * decides, without locks, the two races of a pending step: whether the wait ended while the caller was
+ * still registering it (then the caller, still inside the engine, must have the callback fired from
+ * another thread) or later (then the thread that ends it fires the callback), so that exactly one
+ * callback fires; and which of several threads gets the one delegated task.
  *
  * <p>Internal. Thread-safe.
  */
@@ -26,9 +27,9 @@ final class Episode {
     }
 
     /**
-     * The caller is about to return the pending result.
+     * The caller has registered for the end of the wait and is about to return the pending result.
      *
-     * @return false if the wait has already ended: the caller must go on instead
+     * @return false if the wait has already ended: the caller must have the callback fired elsewhere
      */
     boolean arm() {
         return phase.compareAndSet(OPEN, ARMED);
@@ -37,7 +38,7 @@ final class Episode {
     /**
      * The wait has ended (runs once, on any thread).
      *
-     * @return true if the caller had returned pending, so the application must be woken
+     * @return true if the caller had finished registering, so this thread must wake the application
      */
     boolean endedAfterArmed() {
         return !phase.compareAndSet(OPEN, ENDED_BEFORE_ARMED);
