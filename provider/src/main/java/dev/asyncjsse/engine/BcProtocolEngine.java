@@ -172,7 +172,7 @@ final class BcProtocolEngine implements ProtocolEngine {
         KeyOffloader offloader = services.offloader();
         JobScheduler scheduler = services.scheduler();
         if (keyStep && offloader.isSaturated()) {
-            return Step.waiting(CapacityWait.register(offloader::whenUnsaturated, services.offloadTimeout()), 0);
+            return Step.waiting(StageWait.forCapacity(offloader::whenUnsaturated, services.offloadTimeout()), 0);
         }
         int recordLength = TlsRecords.recordLength(src);
         ByteBuffer record = ByteBuffer.allocate(recordLength);
@@ -188,7 +188,7 @@ final class BcProtocolEngine implements ProtocolEngine {
         if (!job.start(scheduler)) {
             step = null;
             snapshot = null;
-            return Step.waiting(CapacityWait.register(scheduler::whenCapacity, services.offloadTimeout()), 0);
+            return Step.waiting(StageWait.forCapacity(scheduler::whenCapacity, services.offloadTimeout()), 0);
         }
         src.position(src.position() + recordLength);
         asyncStatus = AsyncStatus.OK;

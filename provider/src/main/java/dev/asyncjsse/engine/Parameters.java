@@ -112,10 +112,7 @@ final class Parameters {
 
     /** {@code current} with new enabled suites, checked. */
     static SSLParameters withSuites(SSLParameters current, String[] suites, Set<String> supported) {
-        if (suites == null) {
-            throw new IllegalArgumentException("the cipher suites must not be null");
-        }
-        checkSuites(suites, supported);
+        checkSuites(nonNull(suites, "cipher suites"), supported);
         SSLParameters changed = copy(current);
         changed.setCipherSuites(suites.clone());
         return changed;
@@ -123,28 +120,32 @@ final class Parameters {
 
     /** {@code current} with new enabled protocols, checked. */
     static SSLParameters withProtocols(SSLParameters current, String[] protocols, Set<String> supported) {
-        if (protocols == null) {
-            throw new IllegalArgumentException("the protocols must not be null");
-        }
-        checkProtocols(protocols, supported);
+        checkProtocols(nonNull(protocols, "protocols"), supported);
         SSLParameters changed = copy(current);
         changed.setProtocols(protocols.clone());
         return changed;
     }
 
-    private static void checkSuites(String[] suites, Set<String> supported) {
-        List<String> unsupported = unsupported(suites, supported, "cipher suite");
-        if (!unsupported.isEmpty()) {
-            throw new IllegalArgumentException("Unsupported cipher suite" + (unsupported.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", unsupported));
+    private static String[] nonNull(String[] names, String what) {
+        if (names == null) {
+            throw new IllegalArgumentException("the " + what + " must not be null");
         }
+        return names;
+    }
+
+    private static void checkSuites(String[] suites, Set<String> supported) {
+        check(suites, supported, "cipher suite", "");
     }
 
     private static void checkProtocols(String[] protocols, Set<String> supported) {
-        List<String> unsupported = unsupported(protocols, supported, "protocol");
+        check(protocols, supported, "protocol", " (supported: " + String.join(", ", supported) + ")");
+    }
+
+    private static void check(String[] names, Set<String> supported, String what, String hint) {
+        List<String> unsupported = unsupported(names, supported, what);
         if (!unsupported.isEmpty()) {
-            throw new IllegalArgumentException("Unsupported protocol" + (unsupported.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", unsupported) + " (supported: " + String.join(", ", supported) + ")");
+            throw new IllegalArgumentException("Unsupported " + what + (unsupported.size() > 1 ? "s" : "") + ": "
+                    + String.join(", ", unsupported) + hint);
         }
     }
 

@@ -3,14 +3,12 @@ package dev.asyncjsse.engine;
 import dev.asyncjsse.AsyncStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -23,56 +21,17 @@ import javax.net.ssl.SSLSession;
  */
 final class FakeProtocolEngine implements ProtocolEngine {
 
-    /** A wait the test ends by hand. */
-    static final class FakeWait implements EngineWait {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        final AsyncStatus status;
-        volatile String cancelReason;
+    /** A wait the test ends by hand, with its future. */
+    static final class FakeWait {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final StageWait wait;
 
         FakeWait(AsyncStatus status) {
-            this.status = status;
+            this.wait = StageWait.of(future, status, Duration.ofSeconds(10));
         }
 
         void end() {
-            done.complete(null);
-        }
-
-        @Override
-        public boolean isDone() {
-            return done.isDone();
-        }
-
-        @Override
-        public void whenDone(Runnable action) {
-            done.whenComplete((v, t) -> action.run());
-        }
-
-        @Override
-        public void awaitDone() throws InterruptedException {
-            awaitDone(TimeUnit.SECONDS.toNanos(10));
-        }
-
-        @Override
-        public boolean awaitDone(long nanos) throws InterruptedException {
-            try {
-                done.get(nanos, TimeUnit.NANOSECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        @Override
-        public void cancel(String reason) {
-            cancelReason = reason;
-            end();
-        }
-
-        @Override
-        public AsyncStatus status() {
-            return status;
+            future.complete(null);
         }
     }
 
@@ -109,7 +68,7 @@ final class FakeProtocolEngine implements ProtocolEngine {
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
     final AtomicInteger unwrapCalls = new AtomicInteger();
     final AtomicInteger wrapCalls = new AtomicInteger();
-    /** What the next unwraps answer, in order: an EngineWait or a HandshakeStatus; then {@link #status}. */
+    /** What the next unwraps answer, in order: a FakeWait or a HandshakeStatus; then {@link #status}. */
     final Deque<Object> script = new ArrayDeque<>();
     volatile HandshakeStatus status = HandshakeStatus.NEED_UNWRAP;
     volatile boolean outboundClosed;
@@ -138,8 +97,8 @@ final class FakeProtocolEngine implements ProtocolEngine {
         src.get(bytes);
         received.write(bytes, 0, n);
         Object next = script.poll();
-        if (next instanceof EngineWait) {
-            return Step.waiting((EngineWait) next, n);
+        if (next instanceof FakeWait) {
+            return Step.waiting(((FakeWait) next).wait, n);
         }
         HandshakeStatus hs = next instanceof HandshakeStatus ? (HandshakeStatus) next : status;
         return Step.done(new SSLEngineResult(Status.OK, hs, n, 0));
