@@ -59,6 +59,15 @@ final class BlockingTls implements AutoCloseable {
         }
     }
 
+    /** After a failed handshake: sends the alert the engine still has to wrap. */
+    void sendAlert() throws IOException {
+        for (int i = 0; i < 3 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+            if (wrapAndFlush(EMPTY).bytesProduced() == 0) {
+                return;
+            }
+        }
+    }
+
     private SSLEngineResult wrapAndFlush(ByteBuffer src) throws IOException {
         netOut.clear();
         SSLEngineResult r = engine.wrap(src, netOut);

@@ -177,4 +177,36 @@ class OpenSslInteropTest {
         }
     }
 
+    /**
+     * {@code openssl s_client -servername b.localhost.}: a trailing dot is not allowed in an SNI host
+     * name (RFC 6066 section 3). The server refuses it with illegal_parameter, as SunJSSE does, not
+     * with internal_error.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SUN", "ASYNC"})
+    void opensslClientWithAServerNameEndingInADot(Tls.Stack stack) throws Exception {
+        SSLContext ctx = Tls.context(stack, TestPki.keyManagers(PKI.issue(KeyKind.EC_P256, "localhost", "localhost")), null);
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            listener.setSoTimeout(15_000);
+            List<String> cmd = List.of("openssl", "s_client", "-connect", "127.0.0.1:" + listener.getLocalPort(),
+                    "-servername", "b.localhost.");
+            Process client = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            StringBuffer output = collect(client);
+            try {
+                Socket socket = listener.accept();
+                SSLEngine engine = Tls.server(ctx);
+                try (BlockingTls tls = new BlockingTls(engine, socket)) {
+                    javax.net.ssl.SSLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                            javax.net.ssl.SSLException.class, tls::handshake);
+                    org.junit.jupiter.api.Assertions.assertInstanceOf(javax.net.ssl.SSLProtocolException.class, refused);
+                    tls.sendAlert();
+                }
+                assertTrue(client.waitFor(10, TimeUnit.SECONDS), "s_client exits: " + output);
+                assertTrue(output.toString().contains("illegal parameter"), "s_client output: " + output);
+                assertTrue(!output.toString().contains("internal error"), output.toString());
+            } finally {
+                client.destroy();
+            }
+        }
+    }
 }

@@ -60,6 +60,8 @@ final class AsyncEngine extends AsyncSSLEngine {
     private boolean outboundFinished;
     /** A client's first flight has been produced; before that it reads no peer bytes. */
     private boolean firstFlightSent;
+    /** The alert refusing a server's first flight, still to be wrapped, or -1. */
+    private volatile int pendingAlert = -1;
 
     AsyncEngine(ContextServices services, String peerHost, int peerPort) {
         super(peerHost, peerPort);
@@ -215,9 +217,8 @@ final class AsyncEngine extends AsyncSSLEngine {
             if (outboundFinished) {
                 return new SSLEngineResult(Status.CLOSED, getHandshakeStatus(), 0, 0);
             }
-            if (engine == null && (closedEarly() || state == FrontState.FAILED)) {
-                outboundFinished = true;
-                return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+            if (engine == null && (pendingAlert >= 0 || closedEarly() || state == FrontState.FAILED)) {
+                return wrapClosing(dst);
             }
             if (state == FrontState.NEW) {
                 startHandshake();
@@ -225,6 +226,12 @@ final class AsyncEngine extends AsyncSSLEngine {
             if (engine == null) {
                 // a server that has not seen its ClientHello has nothing to send
                 return new SSLEngineResult(Status.OK, HandshakeStatus.NEED_UNWRAP, 0, 0);
+            }
+            HandshakeStatus hs = getHandshakeStatus();
+            if (hs != HandshakeStatus.NEED_UNWRAP && hs != HandshakeStatus.NEED_UNWRAP_AGAIN
+                    && dst.remaining() < getSession().getPacketBufferSize()) {
+                // SunJSSE asks for room for a whole record before it produces anything
+                return new SSLEngineResult(Status.BUFFER_OVERFLOW, hs, 0, 0);
             }
             ProtocolEngine e = engine;
             Step step = call(() -> e.wrap(srcs, offset, length, dst));
@@ -244,6 +251,22 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
     }
 
+    /** A wrap without a protocol engine after a close or a refusal: the refusal's alert, then nothing. */
+    private SSLEngineResult wrapClosing(ByteBuffer dst) {
+        int alert = pendingAlert;
+        if (alert < 0) {
+            outboundFinished = true;
+            return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+        }
+        if (dst.remaining() < getSession().getPacketBufferSize()) {
+            return new SSLEngineResult(Status.BUFFER_OVERFLOW, HandshakeStatus.NEED_WRAP, 0, 0);
+        }
+        TlsAlert.putFatal(dst, alert);
+        pendingAlert = -1;
+        outboundFinished = true;
+        return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, TlsAlert.RECORD_LENGTH);
+    }
+
     // ---------------------------------------------------------------- unwrap
 
     @Override
@@ -257,6 +280,7 @@ final class AsyncEngine extends AsyncSSLEngine {
                 return pending;
             }
             if (engine == null && (closedEarly() || state == FrontState.FAILED)) {
+                inboundClosedEarly = true;
                 return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
             }
             if (state == FrontState.NEW) {
@@ -285,7 +309,8 @@ final class AsyncEngine extends AsyncSSLEngine {
     /**
      * A server without a protocol engine collects its ClientHello in the stash (whole records only,
      * so a partial record stays with the caller) until it is complete, or is recognizably not one,
-     * and then creates the engine.
+     * and then creates the engine, unless {@link FirstFlight} refuses the bytes: then the engine
+     * fails, and its next wrap produces the alert.
      *
      * @return true once the engine exists
      */
@@ -299,6 +324,12 @@ final class AsyncEngine extends AsyncSSLEngine {
                 return false;
             }
             hello = ClientHelloExplorer.explore(stash.buffer());
+        }
+        FirstFlight.Refusal refusal = FirstFlight.check(stash.hasRemaining() ? stash.buffer() : src, hello);
+        if (refusal != null) {
+            moveTo(FrontState.FAILED);
+            pendingAlert = refusal.alert;
+            throw refusal.exception;
         }
         createEngine(hello.isComplete() ? hello : null);
         return true;
@@ -503,6 +534,9 @@ final class AsyncEngine extends AsyncSSLEngine {
         if (e != null) {
             return e.handshakeStatus();
         }
+        if (pendingAlert >= 0) {
+            return HandshakeStatus.NEED_WRAP;
+        }
         return closedEarly() || state == FrontState.FAILED ? HandshakeStatus.NOT_HANDSHAKING : HandshakeStatus.NEED_UNWRAP;
     }
 
@@ -533,7 +567,8 @@ final class AsyncEngine extends AsyncSSLEngine {
     @Override
     public boolean isInboundDone() {
         ProtocolEngine e = engine;
-        return e != null ? e.isInboundDone() : closedEarly();
+        // as SunJSSE: closing the outbound side before the handshake leaves the inbound side open
+        return e != null ? e.isInboundDone() : inboundClosedEarly || state == FrontState.FAILED;
     }
 
     @Override
@@ -558,7 +593,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     @Override
     public boolean isOutboundDone() {
         ProtocolEngine e = engine;
-        return e != null ? e.isOutboundDone() : closedEarly();
+        return e != null ? e.isOutboundDone() : pendingAlert < 0 && (closedEarly() || state == FrontState.FAILED);
     }
 
     // ---------------------------------------------------------------- sessions

@@ -3,7 +3,10 @@ package dev.asyncjsse.engine;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import dev.asyncjsse.nio.ClientHello;
+import dev.asyncjsse.nio.ClientHelloExplorer;
 import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -11,6 +14,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -22,7 +26,7 @@ import org.bouncycastle.tls.TlsFatalAlertReceived;
  * server that fails before its first flight (BC sends none), exceptions that name the cause (BC names
  * only the alert), the TLS 1.3 client's late certificate rejection as a handshake failure, protocols a
  * client's suites cannot serve left out of its ClientHello, and the requested server names on the
- * server's established session.
+ * session of both sides, and no reply to a received fatal alert.
  *
  * <p>Internal. One per {@link BcProtocolEngine}; used with the front's lock held, except
  * {@link #captureServerNames} and {@link #established}, which are safe on any thread.
@@ -42,9 +46,13 @@ final class BcConformance {
     private int plainAlert = -1;
     /** A close cancelled a step: the failure it left in the inner engine is not the application's. */
     private boolean swallowDeferredFailure;
-    /** The server names of the ClientHello, captured from the handshake session on the server side. */
+    /**
+     * The server names of the ClientHello: on a server captured from the handshake session, on a client
+     * from the ClientHello it sent.
+     */
     private volatile List<SNIServerName> requestedServerNames;
     private volatile EstablishedSession lastSession;
+    private volatile EstablishedSession lastHandshakeSession;
 
     BcConformance(boolean clientMode) {
         this.clientMode = clientMode;
@@ -63,14 +71,11 @@ final class BcConformance {
     }
 
     /**
-     * A client does not offer protocol versions that none of its enabled suites can serve (SunJSSE
-     * does the same): a client with only TLS 1.2 suites would otherwise offer TLS 1.3 and fail against
-     * a server that picks it.
+     * Neither side uses protocol versions that none of its enabled suites can serve (SunJSSE does the
+     * same): a client with only TLS 1.2 suites would otherwise offer TLS 1.3 and fail against a server
+     * that picks it, and a server with only TLS 1.2 suites would pick TLS 1.3 and fail.
      */
     void restrictProtocols(SSLEngine inner) {
-        if (!clientMode) {
-            return;
-        }
         boolean tls13Suite = false;
         boolean legacySuite = false;
         for (String suite : inner.getEnabledCipherSuites()) {
@@ -118,15 +123,18 @@ final class BcConformance {
     /** Notes what a wrap produced, and after a failure adds the alert Bouncy Castle did not send. */
     SSLEngineResult afterWrap(SSLEngineResult r, ByteBuffer dst) {
         if (r.bytesProduced() > 0) {
+            if (clientMode && !producedAny) {
+                captureSentServerNames(dst, r.bytesProduced());
+            }
             producedAny = true;
             return r;
         }
-        if (!failed || plainAlert < 0 || dst.remaining() < 7) {
+        if (!failed || plainAlert < 0 || dst.remaining() < TlsAlert.RECORD_LENGTH) {
             return r;
         }
-        dst.put(new byte[] {(byte) TlsRecords.ALERT, 3, 3, 0, 2, 2, (byte) plainAlert});
+        TlsAlert.putFatal(dst, plainAlert);
         plainAlert = -1;
-        return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, r.bytesConsumed(), 7);
+        return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, r.bytesConsumed(), TlsAlert.RECORD_LENGTH);
     }
 
     /** True while the synthesized alert waits to be wrapped. */
@@ -147,13 +155,17 @@ final class BcConformance {
     }
 
     /**
-     * The exception to report for a failure of the inner engine, and the state it leaves.
+     * The exception to report for a failure of the inner engine, and the state it leaves. A broken
+     * record layer (an unknown record type, an unexpected message, a bad MAC, an oversized record) is
+     * an {@code SSLProtocolException}, as SunJSSE reports it; any other failure during the handshake an
+     * {@code SSLHandshakeException}; each names its cause.
      *
      * @param e what the inner engine threw
      * @param offloadFailure the failed offloaded operation behind it, or {@code null}
      * @param needClientAuth whether the server required a client certificate
+     * @param recordType the content type of the record being read, or -1
      */
-    SSLException fail(SSLException e, Throwable offloadFailure, boolean needClientAuth) {
+    SSLException fail(SSLException e, Throwable offloadFailure, boolean needClientAuth, int recordType) {
         boolean failedBefore = failed;
         boolean handshaking = !finished && !failedBefore;
         failed = true;
@@ -167,15 +179,43 @@ final class BcConformance {
                 return h;
             }
         }
-        if (!handshaking) {
-            return e;
-        }
-        if (!clientMode && !producedAny) {
+        if (handshaking && !clientMode && !producedAny && !receivedAlert(e)) {
             // Bouncy Castle's server sends no alert before its first flight (e.g. for plain HTTP);
-            // SunJSSE does, and peers and tests expect one.
+            // SunJSSE does, and peers and tests expect one. A received alert is never answered.
             plainAlert = alertDescription(e);
         }
-        return handshakeFailure(e, offloadFailure, needClientAuth);
+        if (offloadFailure == null && recordLayerFailure(e, recordType)) {
+            String what = TlsRecords.isKnownType(recordType) ? "" : "a record of unknown content type " + recordType + ": ";
+            SSLProtocolException p = new SSLProtocolException(what + messageOf(e));
+            p.initCause(e);
+            return p;
+        }
+        return handshaking ? handshakeFailure(e, offloadFailure, needClientAuth) : e;
+    }
+
+    private static boolean recordLayerFailure(Throwable e, int recordType) {
+        if (recordType >= 0 && !TlsRecords.isKnownType(recordType)) {
+            return true;
+        }
+        if (receivedAlert(e)) {
+            return false;
+        }
+        int alert = sentAlert(e);
+        return alert == AlertDescription.unexpected_message || alert == AlertDescription.bad_record_mac
+                || alert == AlertDescription.record_overflow;
+    }
+
+    private static String messageOf(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    private static boolean receivedAlert(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TlsFatalAlertReceived) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception a failed handshake reports: naming the offload failure when there was one. */
@@ -215,12 +255,18 @@ final class BcConformance {
     }
 
     private static int alertDescription(Throwable failure) {
+        int alert = sentAlert(failure);
+        return alert >= 0 ? alert : AlertDescription.unexpected_message;
+    }
+
+    /** The alert Bouncy Castle sent for {@code failure}, or -1. */
+    private static int sentAlert(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TlsFatalAlert) {
                 return ((TlsFatalAlert) t).getAlertDescription();
             }
         }
-        return AlertDescription.unexpected_message;
+        return -1;
     }
 
     /**
@@ -258,17 +304,51 @@ final class BcConformance {
         }
     }
 
-    /** The session to hand out for Bouncy Castle's {@code session}: a server's carries the requested names. */
+    /** A client's first flight is its ClientHello: the server names it requested are the ones in it. */
+    private void captureSentServerNames(ByteBuffer dst, int produced) {
+        ByteBuffer sent = dst.duplicate();
+        sent.limit(dst.position());
+        sent.position(dst.position() - produced);
+        ClientHello hello = ClientHelloExplorer.explore(sent);
+        if (!hello.isComplete()) {
+            return;
+        }
+        List<SNIServerName> names = new ArrayList<>();
+        for (String name : hello.serverNames()) {
+            try {
+                names.add(new SNIHostName(name));
+            } catch (IllegalArgumentException e) {
+                // Bouncy Castle sends only valid names; a name it sent but SNIHostName refuses is left out
+            }
+        }
+        requestedServerNames = List.copyOf(names);
+    }
+
+    /** The session to hand out for Bouncy Castle's established {@code session}. */
     SSLSession established(SSLSession session) {
-        if (session == null || clientMode) {
-            return session;
+        if (session == null) {
+            return null;
         }
         EstablishedSession last = lastSession;
-        if (last != null && (last.delegate == session || last.delegate.equals(session))) {
+        if (last != null && last.delegate() == session) {
             return last;
         }
         EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
         lastSession = wrapped;
+        return wrapped;
+    }
+
+    /** The session to hand out for Bouncy Castle's handshake session. */
+    SSLSession handshake(SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        EstablishedSession last = lastHandshakeSession;
+        if (last != null && last.delegate() == session) {
+            return last;
+        }
+        EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
+        lastHandshakeSession = wrapped;
         return wrapped;
     }
 }

@@ -50,6 +50,15 @@ final class BcProtocolEngine implements ProtocolEngine {
     private BiFunction<SSLEngine, List<String>, String> appliedSelector;
     private boolean peerSentChangeCipherSpec;
     private boolean handshakeFragmentPending;
+    /** closeOutbound sent close_notify and left the inbound side open (a half close). */
+    private volatile boolean halfClosed;
+    /** The half close's close_notify has been wrapped. */
+    private volatile boolean closeNotifySent;
+    /**
+     * closeOutbound had to close Bouncy Castle's engine entirely (during the handshake): its inbound
+     * side is reported open until the application closes it or reads once more, as SunJSSE reports it.
+     */
+    private volatile boolean inboundOpenAfterClose;
 
     BcProtocolEngine(SSLEngine inner, EngineSetup setup) {
         this.inner = inner;
@@ -80,7 +89,7 @@ final class BcProtocolEngine implements ProtocolEngine {
         callInner(() -> {
             inner.beginHandshake();
             return null;
-        });
+        }, -1);
     }
 
     @Override
@@ -92,6 +101,9 @@ final class BcProtocolEngine implements ProtocolEngine {
                 return Step.done(conformance.result(o.result, 0, 0, inner));
             }
         }
+        if (halfClosed) {
+            return Step.done(wrapCloseNotify(dst));
+        }
         SSLEngineResult r;
         if (conformance.takeSwallowDeferredFailure()) {
             // The step was cancelled by a close: the failure it left in the inner engine is ours, not
@@ -99,17 +111,37 @@ final class BcProtocolEngine implements ProtocolEngine {
             try {
                 r = inner.wrap(srcs, offset, length, dst);
             } catch (SSLException | RuntimeException e) {
-                r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+                r = callInner(() -> inner.wrap(srcs, offset, length, dst), -1);
             }
         } else {
-            r = callInner(() -> inner.wrap(srcs, offset, length, dst));
+            r = callInner(() -> inner.wrap(srcs, offset, length, dst), -1);
         }
         r = conformance.afterWrap(r, dst);
         return Step.done(conformance.result(r, r.bytesConsumed(), r.bytesProduced(), inner));
     }
 
+    /** After a half close: the queued close_notify, then nothing; application data is not taken. */
+    private SSLEngineResult wrapCloseNotify(ByteBuffer dst) throws SSLException {
+        if (closeNotifySent) {
+            return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, 0);
+        }
+        SSLEngineResult r = callInner(() -> inner.wrap(new ByteBuffer[0], 0, 0, dst), -1);
+        if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+            return r;
+        }
+        if (inner.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+            closeNotifySent = true;
+            return new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, r.bytesProduced());
+        }
+        return new SSLEngineResult(Status.OK, HandshakeStatus.NEED_WRAP, 0, r.bytesProduced());
+    }
+
     @Override
     public Step unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        if (inboundOpenAfterClose) {
+            inboundOpenAfterClose = false;
+            return Step.done(new SSLEngineResult(Status.CLOSED, handshakeStatus(), 0, 0));
+        }
         if (step != null) {
             StepOutcome o = takeStep();
             rethrow(o);
@@ -140,7 +172,7 @@ final class BcProtocolEngine implements ProtocolEngine {
             peerSentChangeCipherSpec = true;
         }
         boolean handshaking = !conformance.finished();
-        SSLEngineResult r = callInner(() -> unwrapInner(src, dsts, offset, length, handshaking));
+        SSLEngineResult r = callInner(() -> unwrapInner(src, dsts, offset, length, handshaking), TlsRecords.contentType(src));
         if (r.bytesProduced() > 0 && conformance.finished()) {
             conformance.appDataReceived();
         }
@@ -231,7 +263,7 @@ final class BcProtocolEngine implements ProtocolEngine {
     /** Throws a taken step's failure as the application should see it. */
     private void rethrow(StepOutcome o) throws SSLException {
         if (o.failed()) {
-            throw conformance.fail(asSslException(o.failure), o.offloadFailure, needClientAuth());
+            throw conformance.fail(asSslException(o.failure), o.offloadFailure, needClientAuth(), -1);
         }
     }
 
@@ -277,7 +309,7 @@ final class BcProtocolEngine implements ProtocolEngine {
             conformance.captureServerNames(inner);
         }
         if (result.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            SSLException deferred = Failures.takeDeferred(inner);
+            SSLException deferred = BcInternals.takeDeferred(inner);
             if (deferred != null) {
                 throw deferred;
             }
@@ -290,30 +322,49 @@ final class BcProtocolEngine implements ProtocolEngine {
         T call() throws SSLException;
     }
 
-    /** Calls the inner engine and turns whatever it throws into the exception the contract documents. */
-    private <T> T callInner(InnerCall<T> call) throws SSLException {
+    /**
+     * Calls the inner engine and turns whatever it throws into the exception the contract documents.
+     *
+     * @param recordType the content type of the record the call reads, or -1
+     */
+    private <T> T callInner(InnerCall<T> call, int recordType) throws SSLException {
         try {
             return call.call();
         } catch (SSLException e) {
-            throw conformance.fail(e, null, needClientAuth());
+            throw conformance.fail(e, null, needClientAuth(), recordType);
         } catch (RuntimeException e) {
-            throw conformance.fail(new SSLException("the TLS engine failed: " + e, e), null, needClientAuth());
+            throw conformance.fail(new SSLException("the TLS engine failed: " + e, e), null, needClientAuth(), recordType);
         }
     }
 
     @Override
     public void closeInbound() throws SSLException {
         dropStep();
+        inboundOpenAfterClose = false;
         callInner(() -> {
             inner.closeInbound();
             return null;
-        });
+        }, -1);
     }
 
+    /**
+     * An established connection is half closed: close_notify goes out and the peer's data and
+     * close_notify can still be read (RFC 8446 section 6.1; SunJSSE does the same in TLS 1.2). During
+     * the handshake, or if the half close is not possible, Bouncy Castle's engine closes entirely.
+     */
     @Override
     public void closeOutbound() {
         dropStep();
+        if (halfClosed) {
+            return;
+        }
+        if (conformance.finished() && !conformance.failed() && !inner.isInboundDone() && BcInternals.sendCloseNotify(inner)) {
+            halfClosed = true;
+            return;
+        }
+        boolean inboundWasOpen = !inner.isInboundDone();
         inner.closeOutbound();
+        inboundOpenAfterClose = inboundWasOpen && inner.isInboundDone();
     }
 
     /**
@@ -360,7 +411,12 @@ final class BcProtocolEngine implements ProtocolEngine {
         if (conformance.alertPending()) {
             return HandshakeStatus.NEED_WRAP;
         }
-        return inner.getHandshakeStatus();
+        HandshakeStatus hs = inner.getHandshakeStatus();
+        if (closeNotifySent && hs == HandshakeStatus.NEED_WRAP) {
+            // Bouncy Castle answers the peer's close_notify with one of its own; ours is already out
+            return HandshakeStatus.NOT_HANDSHAKING;
+        }
+        return hs;
     }
 
     @Override
@@ -380,12 +436,12 @@ final class BcProtocolEngine implements ProtocolEngine {
 
     @Override
     public boolean isInboundDone() {
-        return read(inner::isInboundDone, s -> s.inboundDone);
+        return !inboundOpenAfterClose && read(inner::isInboundDone, s -> s.inboundDone);
     }
 
     @Override
     public boolean isOutboundDone() {
-        return read(inner::isOutboundDone, s -> s.outboundDone);
+        return halfClosed ? closeNotifySent : read(inner::isOutboundDone, s -> s.outboundDone);
     }
 
     @Override
@@ -395,7 +451,7 @@ final class BcProtocolEngine implements ProtocolEngine {
 
     @Override
     public SSLSession handshakeSession() {
-        return read(inner::getHandshakeSession, s -> s.handshakeSession);
+        return conformance.handshake(read(inner::getHandshakeSession, s -> s.handshakeSession));
     }
 
     @Override

@@ -10,15 +10,16 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 
 /**
- * The session an {@link AsyncEngine} hands out: Bouncy Castle's, plus the server names the client
- * requested, which Bouncy Castle only reports on the handshake session while SunJSSE reports them on
- * the established one too.
+ * A session of the BCJSSE path as the application sees it: Bouncy Castle's, with the server names the
+ * client requested (Bouncy Castle reports them only on a server's handshake session, and not at all
+ * on a client's, where SunJSSE reports them on every session), and {@code getPeerCertificateChain}
+ * refused as SunJSSE refuses it since JDK 15.
  *
  * <p>Internal. As thread-safe as the wrapped session.
  */
 final class EstablishedSession extends ExtendedSSLSession {
 
-    final SSLSession delegate;
+    private final SSLSession delegate;
     private final List<SNIServerName> requestedServerNames;
 
     EstablishedSession(SSLSession delegate, List<SNIServerName> requestedServerNames) {
@@ -39,6 +40,11 @@ final class EstablishedSession extends ExtendedSSLSession {
             }
         }
         return List.of();
+    }
+
+    /** The session this one shows, for comparing sessions. */
+    SSLSession delegate() {
+        return delegate;
     }
 
     @Override
@@ -121,8 +127,8 @@ final class EstablishedSession extends ExtendedSSLSession {
     @SuppressWarnings("removal")
     @Override
     @Deprecated
-    public javax.security.cert.X509Certificate[] getPeerCertificateChain() throws SSLPeerUnverifiedException {
-        return delegate.getPeerCertificateChain();
+    public javax.security.cert.X509Certificate[] getPeerCertificateChain() {
+        throw new UnsupportedOperationException("getPeerCertificateChain is deprecated and not supported; use getPeerCertificates");
     }
 
     @Override
@@ -168,7 +174,7 @@ final class EstablishedSession extends ExtendedSSLSession {
     @Override
     public boolean equals(Object o) {
         if (o instanceof EstablishedSession) {
-            return delegate.equals(((EstablishedSession) o).delegate);
+            return delegate.equals(((EstablishedSession) o).delegate());
         }
         return delegate.equals(o);
     }

@@ -117,6 +117,11 @@ final class TlsRecords {
         return taken;
     }
 
+    /** True for the content types TLS 1.2 and 1.3 define (20 to 23, and 24, heartbeat). */
+    static boolean isKnownType(int type) {
+        return type >= CHANGE_CIPHER_SPEC && type <= APPLICATION_DATA + 1;
+    }
+
     /** True for content types a handshake can carry before it completes. */
     static boolean isHandshakePhaseType(int type) {
         return type == CHANGE_CIPHER_SPEC || type == ALERT || type == HANDSHAKE;
