@@ -113,10 +113,26 @@ public final class TestPki {
     /** A leaf with an explicit validity, e.g. an expired one. */
     public Identity issue(KeyKind kind, String commonName, Instant notBefore, Instant notAfter, String... dnsNames) {
         try {
-            KeyPair pair = generate(kind);
-            X509Certificate cert = sign(new X500Name("CN=" + commonName), pair, new X500Name(ca.certificate().getSubjectX500Principal().getName()),
+            return issue(generate(kind), commonName, notBefore, notAfter, dnsNames);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A leaf for a key pair made by the caller, for keys {@link KeyKind} does not list (another
+     * curve, another modulus size); otherwise as {@link #issue(KeyKind, String, String...)}.
+     */
+    public Identity issue(KeyPair keys, String commonName, String... dnsNames) {
+        Instant now = Instant.now();
+        return issue(keys, commonName, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(365)), dnsNames);
+    }
+
+    private Identity issue(KeyPair keys, String commonName, Instant notBefore, Instant notAfter, String... dnsNames) {
+        try {
+            X509Certificate cert = sign(new X500Name("CN=" + commonName), keys, new X500Name(ca.certificate().getSubjectX500Principal().getName()),
                     ca.key, KeyKind.EC_P256, notBefore, notAfter, false, List.of(dnsNames), false);
-            return new Identity(pair.getPrivate(), new X509Certificate[] {cert, ca.certificate()});
+            return new Identity(keys.getPrivate(), new X509Certificate[] {cert, ca.certificate()});
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,58 @@
+package dev.asyncjsse.conformance.interop;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The command-line peers the interop tests run, and what happens when one is missing: the test is
+ * skipped with a message naming the Debian package that provides it, except under CI
+ * ({@code CI=true}), where a missing tool fails the run, because CI installs every tool
+ * ({@code .ci/run}) and a silent skip there would hide lost coverage. Thread-safe.
+ */
+final class Tools {
+
+    private static final Map<String, Boolean> PRESENT = new ConcurrentHashMap<>();
+
+    private Tools() {}
+
+    /**
+     * Skips the calling test (or fails it under CI) unless {@code command} runs.
+     *
+     * @param command the executable, e.g. {@code gnutls-cli}
+     * @param versionArg an argument that makes it print its version and exit 0
+     * @param debianPackage the package that installs it
+     */
+    static void require(String command, String versionArg, String debianPackage) {
+        if (PRESENT.computeIfAbsent(command, c -> runs(List.of(c, versionArg)))) {
+            return;
+        }
+        String message = "'" + command + "' is not installed: apt-get install " + debianPackage;
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            fail(message + " (CI=true: every interop peer must be present)");
+        }
+        Assumptions.abort(message);
+    }
+
+    private static boolean runs(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
