@@ -12,10 +12,14 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
-/** A small blocking driver: an SSLEngine over a socket, for talking to real peers (openssl). */
-final class BlockingTls implements AutoCloseable {
+/**
+ * A small blocking driver: an SSLEngine over a socket, for talking to real peers (openssl, and the
+ * interop tests' client engines). One thread uses it; it owns its buffers; a TLS or socket failure
+ * is thrown to the caller, and {@link #close()} sends close_notify and closes the socket.
+ */
+public final class BlockingTls implements AutoCloseable {
 
-    final SSLEngine engine;
+    public final SSLEngine engine;
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -24,7 +28,7 @@ final class BlockingTls implements AutoCloseable {
     private ByteBuffer appIn;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    BlockingTls(SSLEngine engine, Socket socket) throws IOException {
+    public BlockingTls(SSLEngine engine, Socket socket) throws IOException {
         this.engine = engine;
         this.socket = socket;
         socket.setSoTimeout(15_000);
@@ -35,7 +39,7 @@ final class BlockingTls implements AutoCloseable {
         appIn = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
     }
 
-    void handshake() throws IOException {
+    public void handshake() throws IOException {
         engine.beginHandshake();
         while (true) {
             HandshakeStatus hs = engine.getHandshakeStatus();
@@ -116,7 +120,7 @@ final class BlockingTls implements AutoCloseable {
         }
     }
 
-    void write(String s) throws IOException {
+    public void write(String s) throws IOException {
         ByteBuffer src = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
         while (src.hasRemaining()) {
             wrapAndFlush(src);
@@ -124,7 +128,7 @@ final class BlockingTls implements AutoCloseable {
     }
 
     /** Reads application data until it contains {@code marker}; returns everything read. */
-    String readUntil(String marker) throws IOException {
+    public String readUntil(String marker) throws IOException {
         while (true) {
             String sofar = new String(appIn.array(), 0, appIn.position(), StandardCharsets.UTF_8);
             if (sofar.contains(marker)) {

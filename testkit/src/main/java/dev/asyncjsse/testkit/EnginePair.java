@@ -71,7 +71,9 @@ public final class EnginePair {
                 continue;
             } else if (hs == HandshakeStatus.NEED_WRAP) {
                 r = engine.wrap(ByteBuffer.allocate(0), outbound);
-            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN
+                    || inbound.position() > 0 && !engine.isInboundDone()) {
+                // after the handshake, too: post-handshake messages (a TLS 1.3 NewSessionTicket) are read
                 inbound.flip();
                 r = engine.unwrap(inbound, app);
                 inbound.compact();

@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  */
 class GnuTlsClientTest extends PeerContract {
 
-    private static final Pattern DESCRIPTION = Pattern.compile("- Description: \\((TLS[0-9.]+)-X\\.509\\)-\\(ECDHE-([^)]+)\\)-\\(([^)]+)\\)-\\(([^)]+)\\)");
+    /** "(TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-128-GCM)"; a resumed session shows "(TLS1.3-X.509)--(AES-128-GCM)". */
+    private static final Pattern DESCRIPTION = Pattern.compile(
+            "- Description: \\((TLS[0-9.]+)-X\\.509\\)-(?:\\(ECDHE-([^)]+)\\)-\\(([^)]+)\\))?-\\(([^)]+)\\)");
     private static Boolean hasMlKem;
 
     @Override
@@ -144,11 +146,13 @@ class GnuTlsClientTest extends PeerContract {
         if (m.find() && out.contains("Handshake was completed")) {
             v.connected = true;
             v.protocol = m.group(1).replace("TLS", "TLSv");
-            v.group = group(m.group(2));
+            v.group = m.group(2) == null ? null : group(m.group(2));
             String sig = m.group(3);
-            v.signatureType = sig.startsWith("ECDSA") ? "ECDSA" : sig.startsWith("RSA-PSS") ? "RSA-PSS" : sig.startsWith("EdDSA") ? "Ed25519" : sig;
-            Matcher h = Pattern.compile("SHA(256|384|512)").matcher(sig);
-            v.signatureHash = h.find() ? h.group() : null;
+            if (sig != null) {
+                v.signatureType = sig.startsWith("ECDSA") ? "ECDSA" : sig.startsWith("RSA-PSS") ? "RSA-PSS" : sig.startsWith("EdDSA") ? "Ed25519" : sig;
+                Matcher h = Pattern.compile("SHA(256|384|512)").matcher(sig);
+                v.signatureHash = h.find() ? h.group() : null;
+            }
             v.suite = "TLS_" + m.group(4).replace('-', '_') + (m.group(4).equals("AES-256-GCM") ? "_SHA384" : "_SHA256");
             String alpn = OpenSslClientTest.find(out, "- Application protocol: (\\S+)");
             v.alpn = alpn == null ? "" : alpn;

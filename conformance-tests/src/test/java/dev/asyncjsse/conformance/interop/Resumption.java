@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.asyncjsse.conformance.interop.Matrix.ServerKey;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -36,21 +38,78 @@ final class Resumption {
     }
 
     /**
-     * In memory: a SunJSSE client handshakes with the server; a server that issues tickets has a
-     * NewSessionTicket to send on its first wrap after the handshake (RFC 8446 §4.6.1), one that does
-     * not has nothing.
+     * In memory: a SunJSSE client handshakes with the server, and everything the server writes once
+     * it has read the client's last handshake message (its Finished) is counted: in TLS 1.3 that can
+     * only be a NewSessionTicket (RFC 8446 §4.6.1), whether the server sends it with its reply to the
+     * Finished or on the first wrap afterwards.
      */
     static synchronized boolean ticketsIssued() {
         if (ticketsIssued == null) {
             try {
-                SSLEngine server = ServerSetup.of(ServerKey.EC_P256).handshakeInMemory();
-                ByteBuffer out = ByteBuffer.allocate(server.getSession().getPacketBufferSize());
-                server.wrap(ByteBuffer.allocate(0), out);
-                ticketsIssued = out.position() > 0;
+                ticketsIssued = bytesAfterClientFinished(ServerSetup.of(ServerKey.EC_P256).newEngine()) > 0;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot tell whether the server issues session tickets", e);
             }
         }
         return ticketsIssued;
+    }
+
+    private static long bytesAfterClientFinished(SSLEngine server) throws Exception {
+        SSLEngine client = ServerSetup.sunJsseClient();
+        ByteBuffer c2s = ByteBuffer.allocate(1 << 16);
+        ByteBuffer s2c = ByteBuffer.allocate(1 << 16);
+        ByteBuffer app = ByteBuffer.allocate(1 << 16);
+        client.beginHandshake();
+        server.beginHandshake();
+        long after = 0;
+        for (int round = 0; round < 50; round++) {
+            step(client, s2c, c2s, app);
+            // a client that is done has sent its Finished: the server's handshake flight is behind it
+            boolean clientDone = !handshaking(client);
+            long wrote = step(server, c2s, s2c, app);
+            if (clientDone) {
+                after += wrote;
+            }
+            if (clientDone && !handshaking(server) && c2s.position() == 0) {
+                s2c.clear();
+                return after + step(server, c2s, s2c, app);
+            }
+        }
+        throw new IllegalStateException("the probe handshake did not finish: client " + client.getHandshakeStatus()
+                + ", server " + server.getHandshakeStatus());
+    }
+
+    private static boolean handshaking(SSLEngine e) {
+        HandshakeStatus hs = e.getHandshakeStatus();
+        return hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
+    }
+
+    /** Whatever {@code e} can do now: tasks, unwraps of {@code in}, wraps into {@code out}; returns the bytes wrapped. */
+    private static long step(SSLEngine e, ByteBuffer in, ByteBuffer out, ByteBuffer app) throws Exception {
+        long wrote = 0;
+        for (int i = 0; i < 20; i++) {
+            HandshakeStatus hs = e.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_TASK) {
+                Runnable t;
+                while ((t = e.getDelegatedTask()) != null) {
+                    t.run();
+                }
+                continue;
+            }
+            SSLEngineResult r;
+            if (hs == HandshakeStatus.NEED_WRAP || !handshaking(e) && in.position() == 0) {
+                r = e.wrap(ByteBuffer.allocate(0), out);
+                wrote += r.bytesProduced();
+            } else {
+                in.flip();
+                r = e.unwrap(in, app);
+                in.compact();
+                app.clear();
+            }
+            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && r.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
+                return wrote;
+            }
+        }
+        return wrote;
     }
 }

@@ -34,10 +34,13 @@ final class ServerSetup {
     final CountingOffloader offloader = new CountingOffloader();
     final EngineProbe probe;
     final SSLContext context;
+    /** The only cipher suite the server enables, or null for its defaults. */
+    final String suite;
 
-    private ServerSetup(ServerKey key, ClientAuth clientAuth) throws GeneralSecurityException {
+    private ServerSetup(ServerKey key, ClientAuth clientAuth, String suite) throws GeneralSecurityException {
         this.key = key;
         this.clientAuth = clientAuth;
+        this.suite = suite;
         InteropPki pki = InteropPki.get();
         KeyManager[] km = TestPki.keyManagers(pki.server(key));
         probe = new EngineProbe(km[0]);
@@ -52,8 +55,17 @@ final class ServerSetup {
     }
 
     static ServerSetup of(ServerKey key, ClientAuth clientAuth) {
+        return of(key, clientAuth, null);
+    }
+
+    /** A server with the EC P-256 certificate that enables {@code suite} only: for peers that cannot limit their suites. */
+    static ServerSetup onlySuite(String suite) {
+        return of(ServerKey.EC_P256, ClientAuth.NONE, suite);
+    }
+
+    private static ServerSetup of(ServerKey key, ClientAuth clientAuth, String suite) {
         try {
-            return new ServerSetup(key, clientAuth);
+            return new ServerSetup(key, clientAuth, suite);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make the server context for " + key, e);
         }
@@ -64,6 +76,9 @@ final class ServerSetup {
         SSLEngine e = context.createSSLEngine();
         e.setUseClientMode(false);
         SSLParameters p = e.getSSLParameters();
+        if (suite != null) {
+            p.setCipherSuites(new String[] {suite});
+        }
         p.setApplicationProtocols(ALPN.toArray(new String[0]));
         if (clientAuth == ClientAuth.NEED) {
             p.setNeedClientAuth(true);
@@ -74,24 +89,22 @@ final class ServerSetup {
         return e;
     }
 
-    /**
-     * Runs an in-memory TLS 1.3 handshake of a SunJSSE client with a new server engine of this setup,
-     * for probes that need an established server without a network peer.
-     *
-     * @return the established server engine
-     */
-    SSLEngine handshakeInMemory() throws GeneralSecurityException, SSLException {
-        SSLEngine server = newEngine();
+    /** Runs an in-memory handshake of a SunJSSE client with a new server engine of this setup, for probes. */
+    void handshakeInMemory() throws GeneralSecurityException, SSLException {
+        new EnginePair(sunJsseClient(), newEngine()).handshake();
+    }
+
+    /** A SunJSSE TLS 1.3 client engine that trusts the interop CA, for in-memory probes. */
+    static SSLEngine sunJsseClient() throws GeneralSecurityException {
         SSLContext clientContext = SSLContext.getInstance("TLSv1.3", "SunJSSE");
         clientContext.init(null, InteropPki.get().ca.trustManagers(), null);
         SSLEngine client = clientContext.createSSLEngine(InteropPki.HOST, 443);
         client.setUseClientMode(true);
-        new EnginePair(client, server).handshake();
-        return server;
+        return client;
     }
 
     @Override
     public String toString() {
-        return "server " + key + ", client auth " + clientAuth;
+        return "server " + key + ", client auth " + clientAuth + (suite == null ? "" : ", only " + suite);
     }
 }
