@@ -284,6 +284,8 @@ final class JavaClient {
         InteropPki pki = InteropPki.get();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // one connection: start quickly rather than compile well
+        cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         cmd.addAll(properties);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), JavaClient.class.getName(),
                 "stack=" + stack, "port=" + port, "ca=" + pki.caPem));
