@@ -99,7 +99,7 @@ class BoringSslClientTest extends PeerContract {
                 v.alpn = engine.getApplicationProtocol() == null ? "" : engine.getApplicationProtocol();
                 v.serverCommonName = JavaClient.commonName((X509Certificate) engine.getSession().getPeerCertificates()[0]);
                 long ssl = ((ReferenceCountedOpenSslEngine) engine).sslPointer();
-                v.group = group(SSL.getGroupName(ssl));
+                v.group = Group.parse(SSL.getGroupName(ssl));
                 v.resumed = SSL.isSessionReused(ssl);
                 for (String line : x.lines) {
                     tls.write(line + "\n");
@@ -115,15 +115,6 @@ class BoringSslClientTest extends PeerContract {
             ReferenceCountUtil.safeRelease(engine);
         }
         return v;
-    }
-
-    private static Group group(String name) {
-        for (Group g : Group.values()) {
-            if (OpenSslClientTest.groupName(g).equals(name)) {
-                return g;
-            }
-        }
-        return null;
     }
 
     @Override

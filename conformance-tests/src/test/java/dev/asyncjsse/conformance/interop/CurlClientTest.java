@@ -104,7 +104,7 @@ class CurlClientTest extends PeerContract {
             v.connected = true;
             v.protocol = m.group(1);
             v.suite = m.group(2);
-            v.group = m.group(3) == null ? null : group(m.group(3));
+            v.group = m.group(3) == null ? null : Group.parse(m.group(3));
             String alpn = OpenSslClientTest.find(out, "ALPN(?::|,) server accepted(?: to use)? (\\S+)");
             v.alpn = alpn == null ? "" : alpn;
         }
@@ -121,21 +121,5 @@ class CurlClientTest extends PeerContract {
         }
         v.resumed = out.contains("SSL re-using session ID") || out.contains("SSL reusing session ID");
         return v;
-    }
-
-    private static Group group(String name) {
-        switch (name) {
-            case "X25519":
-                return Group.X25519;
-            case "prime256v1":
-            case "secp256r1":
-                return Group.SECP256R1;
-            case "secp384r1":
-                return Group.SECP384R1;
-            case "X25519MLKEM768":
-                return Group.X25519MLKEM768;
-            default:
-                return null;
-        }
     }
 }

@@ -21,7 +21,6 @@ class GnuTlsClientTest extends PeerContract {
     /** "(TLS1.3-X.509)-(ECDHE-X25519)-(ECDSA-SECP256R1-SHA256)-(AES-128-GCM)"; a resumed session shows "(TLS1.3-X.509)--(AES-128-GCM)". */
     private static final Pattern DESCRIPTION = Pattern.compile(
             "- Description: \\((TLS[0-9.]+)-X\\.509\\)-(?:\\(ECDHE-([^)]+)\\)-\\(([^)]+)\\))?-\\(([^)]+)\\)");
-    private static Boolean hasMlKem;
 
     @Override
     void requirePeer() {
@@ -36,16 +35,8 @@ class GnuTlsClientTest extends PeerContract {
         return null;
     }
 
-    static synchronized boolean hasMlKem() {
-        if (hasMlKem == null) {
-            try (PeerProcess p = PeerProcess.start(List.of("gnutls-cli", "--list"))) {
-                p.awaitExit();
-                hasMlKem = p.output().contains("GROUP-X25519-MLKEM768");
-            } catch (IOException e) {
-                hasMlKem = false;
-            }
-        }
-        return hasMlKem;
+    static boolean hasMlKem() {
+        return Tools.prints(List.of("gnutls-cli", "--list"), "GROUP-X25519-MLKEM768");
     }
 
     /** A priority string that allows TLS 1.3 only, narrowed to what {@code x} pins. */
@@ -146,7 +137,7 @@ class GnuTlsClientTest extends PeerContract {
         if (m.find() && out.contains("Handshake was completed")) {
             v.connected = true;
             v.protocol = m.group(1).replace("TLS", "TLSv");
-            v.group = m.group(2) == null ? null : group(m.group(2));
+            v.group = m.group(2) == null ? null : Group.parse(m.group(2));
             String sig = m.group(3);
             if (sig != null) {
                 v.signatureType = sig.startsWith("ECDSA") ? "ECDSA" : sig.startsWith("RSA-PSS") ? "RSA-PSS" : sig.startsWith("EdDSA") ? "Ed25519" : sig;
@@ -171,20 +162,5 @@ class GnuTlsClientTest extends PeerContract {
             v.serverKeyUpdates = OpenSslClientTest.count(out, "received TLS 1.3 key update");
         }
         return v;
-    }
-
-    private static Group group(String name) {
-        switch (name) {
-            case "X25519":
-                return Group.X25519;
-            case "SECP256R1":
-                return Group.SECP256R1;
-            case "SECP384R1":
-                return Group.SECP384R1;
-            case "X25519-MLKEM768":
-                return Group.X25519MLKEM768;
-            default:
-                return null;
-        }
     }
 }

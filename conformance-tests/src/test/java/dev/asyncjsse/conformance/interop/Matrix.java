@@ -31,6 +31,29 @@ final class Matrix {
         Group(String tlsName) {
             this.tlsName = tlsName;
         }
+
+        /**
+         * The group a peer's output names, in any of the spellings the peers use ({@code X25519},
+         * {@code prime256v1}, {@code P-256}, {@code SECP384R1}, {@code X25519-MLKEM768}, ...), or null.
+         */
+        static Group parse(String name) {
+            String n = name.toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+            switch (n) {
+                case "X25519":
+                    return X25519;
+                case "SECP256R1":
+                case "PRIME256V1":
+                case "P256":
+                    return SECP256R1;
+                case "SECP384R1":
+                case "P384":
+                    return SECP384R1;
+                case "X25519MLKEM768":
+                    return X25519MLKEM768;
+                default:
+                    return null;
+            }
+        }
     }
 
     /** The kinds of server key, one certificate each. */

@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 class OpenSslClientTest extends PeerContract {
 
     private static final Pattern SESSION = Pattern.compile("(New|Reused), (TLSv[0-9.]+), Cipher is (\\S+)");
-    private static Boolean hasMlKem;
 
     @Override
     void requirePeer() {
@@ -35,16 +34,8 @@ class OpenSslClientTest extends PeerContract {
         return null;
     }
 
-    static synchronized boolean hasMlKem() {
-        if (hasMlKem == null) {
-            try (PeerProcess p = PeerProcess.start(List.of("openssl", "list", "-kem-algorithms"))) {
-                p.awaitExit();
-                hasMlKem = p.output().toUpperCase(java.util.Locale.ROOT).contains("X25519MLKEM768");
-            } catch (IOException e) {
-                hasMlKem = false;
-            }
-        }
-        return hasMlKem;
+    static boolean hasMlKem() {
+        return Tools.prints(List.of("openssl", "list", "-kem-algorithms"), "X25519MLKEM768");
     }
 
     static String groupName(Group g) {
@@ -158,23 +149,13 @@ class OpenSslClientTest extends PeerContract {
         return v;
     }
 
+    /** "X25519, 253 bits" or "ECDH, prime256v1, 256 bits": the group is the last name before the size. */
     private static Group group(String tempKey) {
         if (tempKey == null) {
             return null;
         }
-        if (tempKey.startsWith("X25519MLKEM768")) {
-            return Group.X25519MLKEM768;
-        }
-        if (tempKey.startsWith("X25519")) {
-            return Group.X25519;
-        }
-        if (tempKey.contains("prime256v1") || tempKey.contains("P-256")) {
-            return Group.SECP256R1;
-        }
-        if (tempKey.contains("secp384r1") || tempKey.contains("P-384")) {
-            return Group.SECP384R1;
-        }
-        return null;
+        String[] parts = tempKey.split(",\\s*");
+        return Group.parse(parts[Math.max(0, parts.length - 2)]);
     }
 
     static String find(String text, String regex) {

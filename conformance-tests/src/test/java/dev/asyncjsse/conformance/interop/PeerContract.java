@@ -145,19 +145,11 @@ abstract class PeerContract {
 
     // ------------------------------------------------------------------ client authentication
 
-    @Test
-    void clientCertificateRequiredAndAccepted() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = ClientAuth.class, names = {"NEED", "WANT"})
+    void clientCertificateGiven(ClientAuth auth) throws Exception {
         assume(Feature.CLIENT_CERT, null);
-        ServerSetup s = ServerSetup.of(ServerKey.EC_P256, ClientAuth.NEED);
-        Exchange x = new Exchange().cert(ClientCert.TRUSTED);
-        ClientView v = run(s, x);
-        fullHandshake(s, x, v, server.next(s));
-    }
-
-    @Test
-    void clientCertificateWantedAndGiven() throws Exception {
-        assume(Feature.CLIENT_CERT, null);
-        ServerSetup s = ServerSetup.of(ServerKey.EC_P256, ClientAuth.WANT);
+        ServerSetup s = ServerSetup.of(ServerKey.EC_P256, auth);
         Exchange x = new Exchange().cert(ClientCert.TRUSTED);
         ClientView v = run(s, x);
         fullHandshake(s, x, v, server.next(s));

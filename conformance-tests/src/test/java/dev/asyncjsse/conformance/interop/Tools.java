@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 final class Tools {
 
     private static final Map<String, Boolean> PRESENT = new ConcurrentHashMap<>();
+    private static final Map<List<String>, String> OUTPUTS = new ConcurrentHashMap<>();
 
     private Tools() {}
 
@@ -37,6 +39,22 @@ final class Tools {
             fail(message + " (CI=true: every interop peer must be present)");
         }
         Assumptions.abort(message);
+    }
+
+    /**
+     * Whether {@code command} (a listing of algorithms, say) prints {@code text}, ignoring case; run
+     * once per JVM. False when the command cannot run.
+     */
+    static boolean prints(List<String> command, String text) {
+        String out = OUTPUTS.computeIfAbsent(command, c -> {
+            try (PeerProcess p = PeerProcess.start(c)) {
+                p.awaitExit();
+                return p.output();
+            } catch (IOException e) {
+                return "";
+            }
+        });
+        return out.toUpperCase(Locale.ROOT).contains(text.toUpperCase(Locale.ROOT));
     }
 
     private static boolean runs(List<String> command) {
