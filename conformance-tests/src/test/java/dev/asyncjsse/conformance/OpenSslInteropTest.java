@@ -3,6 +3,7 @@ package dev.asyncjsse.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.asyncjsse.testkit.SystemTools;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.io.BufferedReader;
@@ -23,8 +24,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,16 +37,11 @@ class OpenSslInteropTest {
     @TempDir
     static Path dir;
 
-    @BeforeAll
-    static void needOpenssl() {
-        boolean present;
-        try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            present = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            present = false;
-        }
-        Assumptions.assumeTrue(present, "the openssl command is not installed");
+    String openssl;
+
+    @BeforeEach
+    void needOpenssl() {
+        openssl = SystemTools.command("openssl", "openssl");
     }
 
     static String pem(String type, byte[] der) {
@@ -104,7 +99,7 @@ class OpenSslInteropTest {
         Path cert = chainPem(id, "server-" + protocol + kind + ".pem");
         Path key = write("server-" + protocol + kind + ".key", pem("PRIVATE KEY", id.key.getEncoded()));
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
+        List<String> cmd = new ArrayList<>(List.of(openssl, "s_server", "-accept", "127.0.0.1:" + port,
                 "-cert", cert.toString(), "-key", key.toString(), opensslFlag(protocol), "-rev", "-naccept", "1"));
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         StringBuffer output = collect(server);
@@ -146,7 +141,7 @@ class OpenSslInteropTest {
         SSLContext ctx = Tls.async(id, null);
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setSoTimeout(15_000);
-            List<String> cmd = List.of("openssl", "s_client", "-connect", "127.0.0.1:" + listener.getLocalPort(),
+            List<String> cmd = List.of(openssl, "s_client", "-connect", "127.0.0.1:" + listener.getLocalPort(),
                     opensslFlag(protocol), "-CAfile", ca.toString(), "-verify_return_error", "-verify_hostname",
                     "localhost", "-servername", "localhost", "-quiet");
             Process client = new ProcessBuilder(cmd).redirectErrorStream(true).start();

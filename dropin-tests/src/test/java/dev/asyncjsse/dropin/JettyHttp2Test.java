@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.AsyncJsseProvider;
+import dev.asyncjsse.testkit.SystemTools;
 import dev.asyncjsse.testkit.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,7 +92,7 @@ class JettyHttp2Test {
             assertEquals(HttpClient.Version.HTTP_2, r.version());
             assertEquals("hello HTTP/2.0", r.body());
 
-            Support.Run curl = Support.runOk(List.of(Support.which("curl"), "-sS", "--http2", "--max-time", "20", "--cacert", ca.toString(),
+            Support.Run curl = Support.runOk(List.of(SystemTools.command("curl", "curl"), "-sS", "--http2", "--max-time", "20", "--cacert", ca.toString(),
                     "-w", "\n%{http_version}", uri.toString()), null, 30);
             assertTrue(curl.out.trim().endsWith("\n2"), curl::toString);
             assertTrue(curl.out.startsWith("hello HTTP/2.0"), curl::toString);

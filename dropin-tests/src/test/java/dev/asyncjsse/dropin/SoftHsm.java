@@ -1,5 +1,6 @@
 package dev.asyncjsse.dropin;
 
+import dev.asyncjsse.testkit.SystemTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,21 +38,36 @@ final class SoftHsm {
         this.library = library;
     }
 
+    /** SoftHSM2's PKCS#11 module: {@code SOFTHSM2_LIB} if set, else the first of the usual places. */
     static String findLibrary() {
+        return SystemTools.library("SoftHSM2's PKCS#11 module libsofthsm2.so", "softhsm2", libraryCandidates());
+    }
+
+    private static List<String> libraryCandidates() {
+        List<String> candidates = new java.util.ArrayList<>();
         String env = System.getenv("SOFTHSM2_LIB");
-        if (env != null && Files.isRegularFile(Paths.get(env))) {
-            return env;
+        if (env != null && !env.isEmpty()) {
+            candidates.add(env);
         }
-        for (String c : LIBRARY_CANDIDATES) {
-            if (Files.isRegularFile(Paths.get(c))) {
-                return c;
-            }
-        }
-        throw new AssertionError("libsofthsm2.so not found (apt-get install softhsm2, or set SOFTHSM2_LIB); tried " + LIBRARY_CANDIDATES);
+        candidates.addAll(LIBRARY_CANDIDATES);
+        return candidates;
+    }
+
+    /** Whether SoftHSM2 is installed, without skipping: for a {@code @BeforeAll}. */
+    static boolean installed() {
+        return SystemTools.installed("softhsm2-util") && libraryCandidates().stream().anyMatch(c -> Files.isRegularFile(Paths.get(c)));
+    }
+
+    /** Skips the calling test (fails it with CI=true) when SoftHSM2 is not installed. */
+    static void requireInstalled() {
+        findLibrary();
+        SystemTools.command("softhsm2-util", "softhsm2");
     }
 
     /** Creates a fresh token. The directory of {@code SOFTHSM2_CONF} is wiped first. */
     static SoftHsm create() throws Exception {
+        String library = findLibrary();
+        String softhsmUtil = SystemTools.command("softhsm2-util", "softhsm2");
         String confEnv = System.getenv("SOFTHSM2_CONF");
         if (confEnv == null || confEnv.isEmpty()) {
             throw new AssertionError("SOFTHSM2_CONF is not set: run this test through Maven (dropin-tests/pom.xml sets it)");
@@ -61,8 +77,7 @@ final class SoftHsm {
         Support.deleteTree(dir);
         Path tokens = Files.createDirectories(dir.resolve("tokens"));
         Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        String library = findLibrary();
-        Support.runOk(List.of(Support.which("softhsm2-util"), "--init-token", "--free", "--label", LABEL,
+        Support.runOk(List.of(softhsmUtil, "--init-token", "--free", "--label", LABEL,
                 "--pin", PIN, "--so-pin", SO_PIN), dir, 60);
         // slotListIndex 0: the token just initialized is listed first. Private keys the JDK generates are
         // sensitive and not extractable: they never leave the token.

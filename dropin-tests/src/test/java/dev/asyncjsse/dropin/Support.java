@@ -3,6 +3,7 @@ package dev.asyncjsse.dropin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.asyncjsse.testkit.SystemTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,22 +204,12 @@ final class Support {
         return t;
     }
 
-    static String which(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Paths.get(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        throw new AssertionError(tool + " is not installed; see dropin-tests/ci-requirements.txt");
-    }
-
     /**
      * GET with curl (OpenSSL or GnuTLS, never Java) at exactly {@code tlsVersion} ("1.2" or "1.3").
      * Returns the body; asserts status 200 and the negotiated version in curl's verbose output.
      */
     static String curl(String url, Path caFile, String tlsVersion) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(which("curl"), "-sS", "-v", "--max-time", "20", "--cacert", caFile.toString(),
+        List<String> cmd = new ArrayList<>(List.of(SystemTools.command("curl", "curl"), "-sS", "-v", "--max-time", "20", "--cacert", caFile.toString(),
                 "--tlsv" + tlsVersion, "--tls-max", tlsVersion, "-w", "\n%{http_code}", url));
         Run r = runOk(cmd, null, 30);
         String out = r.out.trim();

@@ -3,6 +3,7 @@ package dev.asyncjsse.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.asyncjsse.testkit.SystemTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,15 +36,6 @@ class DemoServerTest {
         server.close();
     }
 
-    static boolean available(String tool) {
-        try {
-            Process p = new ProcessBuilder(tool, tool.equals("openssl") ? "version" : "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
 
     static String run(String stdin, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -63,8 +54,7 @@ class DemoServerTest {
     }
 
     static String curl(String... args) throws Exception {
-        Assumptions.assumeTrue(available("curl"), "curl is not installed");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
+        List<String> cmd = new ArrayList<>(List.of(SystemTools.command("curl", "curl"), "-sS", "--max-time", "20"));
         cmd.addAll(List.of(args));
         return run(null, cmd.toArray(new String[0]));
     }
@@ -104,12 +94,12 @@ class DemoServerTest {
 
     @Test
     void opensslServerNameRouting() throws Exception {
-        Assumptions.assumeTrue(available("openssl"), "openssl is not installed");
+        String openssl = SystemTools.command("openssl", "openssl");
         for (String host : List.of("a.localhost", "b.localhost")) {
-            String out = run("", "openssl", "s_client", "-connect", base, "-servername", host);
+            String out = run("", openssl, "s_client", "-connect", base, "-servername", host);
             assertTrue(out.contains("subject=CN = " + host) || out.contains("subject=CN=" + host), out);
         }
-        String tls12 = run("", "openssl", "s_client", "-connect", base, "-servername", "a.localhost", "-tls1_2");
+        String tls12 = run("", openssl, "s_client", "-connect", base, "-servername", "a.localhost", "-tls1_2");
         assertTrue(tls12.contains("TLSv1.2"), tls12);
     }
 
@@ -202,8 +192,7 @@ class DemoServerTest {
 
     @Test
     void manyConcurrentCurlsWhileOffloadIsOn() throws Exception {
-        Assumptions.assumeTrue(available("curl"), "curl is not installed");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-k", "--max-time", "20", "--parallel", "--parallel-max", "16"));
+        List<String> cmd = new ArrayList<>(List.of(SystemTools.command("curl", "curl"), "-sS", "-k", "--max-time", "20", "--parallel", "--parallel-max", "16"));
         for (int i = 0; i < 32; i++) {
             cmd.add("-o");
             cmd.add("/dev/null");
