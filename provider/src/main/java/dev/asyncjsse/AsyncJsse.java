@@ -62,6 +62,20 @@ public final class AsyncJsse {
         config(context).setOffloadTimeout(timeout);
     }
 
+    /**
+     * Names {@code context} for operators: its JMX MBean becomes
+     * {@code dev.asyncjsse:type=Offload,name=NAME} (moving if it was registered already) and its log
+     * lines say {@code context NAME}. Unnamed contexts are called by their protocol and a number,
+     * e.g. {@code TLS-3}. If another context has the name, the MBean gets {@code NAME-2}.
+     *
+     * @param context an AsyncJSSE context
+     * @param name a non-blank name
+     * @throws IllegalArgumentException if {@code context} is not an AsyncJSSE context or the name is blank
+     */
+    public static void setMonitoringName(SSLContext context, String name) {
+        config(context).monitor().setName(name);
+    }
+
     private static ContextConfig config(SSLContext context) {
         if (context == null) {
             throw new IllegalArgumentException("context must not be null");

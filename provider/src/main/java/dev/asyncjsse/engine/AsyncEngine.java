@@ -3,6 +3,7 @@ package dev.asyncjsse.engine;
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.monitor.HandshakeTrace;
 import dev.asyncjsse.nio.ClientHello;
 import dev.asyncjsse.nio.ClientHelloExplorer;
 import java.nio.ByteBuffer;
@@ -45,6 +46,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     private final ReentrantLock lock = new ReentrantLock();
     private final CallbackGate callbacks;
     private final InboundStash stash = new InboundStash();
+    private final HandshakeTrace trace;
 
     private volatile FrontState state = FrontState.NEW;
     private volatile boolean clientMode;
@@ -62,12 +64,15 @@ final class AsyncEngine extends AsyncSSLEngine {
     private boolean firstFlightSent;
     /** The alert refusing a server's first flight, still to be wrapped, or -1. */
     private volatile int pendingAlert = -1;
+    /** What failed the handshake, for {@link #report}. */
+    private Throwable failureCause;
 
     AsyncEngine(ContextServices services, String peerHost, int peerPort) {
         super(peerHost, peerPort);
         this.services = services;
         this.callbacks = new CallbackGate(services.config().defaultCallback());
         this.settings = EngineSettings.defaults(services.defaults().parameters(false));
+        this.trace = services.config().monitor().newHandshakeTrace(peerHost, peerPort);
     }
 
     // ---------------------------------------------------------------- state
@@ -84,7 +89,24 @@ final class AsyncEngine extends AsyncSSLEngine {
         if (!current.canMoveTo(next)) {
             throw new IllegalStateException("engine state " + current + " cannot move to " + next);
         }
+        report(current, next);
         state = next;
+    }
+
+    /** Tells the context's monitor what a state change means: handshake start, time pending, outcome. */
+    private void report(FrontState from, FrontState to) {
+        if (from == FrontState.NEW && to == FrontState.HANDSHAKING) {
+            trace.started(clientMode);
+        }
+        if ((from == FrontState.WAITING) != (to == FrontState.WAITING)) {
+            trace.pending(to == FrontState.WAITING);
+        }
+        if (to == FrontState.ESTABLISHED) {
+            trace.finished(engine.session());
+        } else if (to == FrontState.FAILED && from != FrontState.NEW && from != FrontState.ESTABLISHED) {
+            ProtocolEngine e = engine;
+            trace.failed(failureCause, e != null && e.asyncStatus() == AsyncStatus.ERR);
+        }
     }
 
     private void requireMode() {
@@ -193,7 +215,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     private void createEngine(ClientHello hello) throws SSLException {
         EngineSettings current = settings;
         ProtocolEngineFactory factory = EngineChoice.choose(services, clientMode, hello, current.parameters());
-        EngineSetup setup = new EngineSetup(this, clientMode, current, services, hello);
+        EngineSetup setup = new EngineSetup(this, clientMode, current, services, hello, trace);
         ProtocolEngine created = call(() -> factory.create(setup));
         engine = created;
         call(() -> {
@@ -327,6 +349,7 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
         FirstFlight.Refusal refusal = FirstFlight.check(stash.hasRemaining() ? stash.buffer() : src, hello);
         if (refusal != null) {
+            failureCause = refusal.exception;
             moveTo(FrontState.FAILED);
             pendingAlert = refusal.alert;
             throw refusal.exception;
@@ -408,11 +431,14 @@ final class AsyncEngine extends AsyncSSLEngine {
         try {
             return call.call();
         } catch (SSLException e) {
+            failureCause = e;
             moveTo(FrontState.FAILED);
             throw e;
         } catch (RuntimeException e) {
+            SSLException failure = new SSLException("the TLS engine failed: " + e, e);
+            failureCause = failure;
             moveTo(FrontState.FAILED);
-            throw new SSLException("the TLS engine failed: " + e, e);
+            throw failure;
         }
     }
 
@@ -425,6 +451,9 @@ final class AsyncEngine extends AsyncSSLEngine {
      */
     private SSLEngineResult await(EngineWait wait, int consumed) {
         Episode ep = new Episode(wait);
+        if (wait.status() == AsyncStatus.EAGAIN) {
+            trace.refused();
+        }
         moveTo(FrontState.WAITING);
         episode = ep;
         wait.whenDone(() -> waitEnded(ep));
@@ -473,6 +502,16 @@ final class AsyncEngine extends AsyncSSLEngine {
      *
      * @return false if the wait did not end: the protocol engine must not be called now
      */
+    /** A close ends a handshake that has not completed: a failure for the monitor, not the offloader's fault. */
+    private void reportCloseDuringHandshake() {
+        if (state == FrontState.HANDSHAKING || state == FrontState.WAITING) {
+            Episode ep = episode;
+            trace.failed(new SSLException(ep != null && !ep.wait.isDone()
+                    ? "the engine was closed while an offloaded operation was pending"
+                    : "the engine was closed before the handshake completed"), false);
+        }
+    }
+
     private boolean abandonEpisode() {
         Episode ep = episode;
         if (ep == null) {
@@ -547,6 +586,7 @@ final class AsyncEngine extends AsyncSSLEngine {
         callbacks.close();
         lock.lock();
         try {
+            reportCloseDuringHandshake();
             if (!abandonEpisode()) {
                 return;
             }
@@ -576,6 +616,7 @@ final class AsyncEngine extends AsyncSSLEngine {
         callbacks.close();
         lock.lock();
         try {
+            reportCloseDuringHandshake();
             if (!abandonEpisode()) {
                 return;
             }
@@ -792,7 +833,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     @Override
     public String toString() {
         // No call into the protocol engine: a toString must never wait.
-        return "AsyncSSLEngine[" + (modeSet ? (clientMode ? "client" : "server") : "mode unset")
+        return "AsyncSSLEngine[#" + trace.engineId() + ", " + (modeSet ? (clientMode ? "client" : "server") : "mode unset")
                 + ", " + state + ", peer " + getPeerHost() + ":" + getPeerPort() + "]";
     }
 }

@@ -36,7 +36,7 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     private final SSLContext inner;
     private final boolean isDefault;
-    private final ContextConfig config = new ContextConfig();
+    private final ContextConfig config;
     private final EngineRegistry engines = new EngineRegistry();
     private final ContextHandle serverSessions;
     private final ContextHandle clientSessions;
@@ -44,6 +44,7 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     private AsyncSSLContextSpi(String protocol) throws NoSuchAlgorithmException {
         this.isDefault = protocol.equals("Default");
+        this.config = new ContextConfig(protocol);
         this.inner = SSLContext.getInstance(isDefault ? "TLS" : protocol, TlsStack.bcjsse());
         this.serverSessions = new ContextHandle(inner, config, true);
         this.clientSessions = new ContextHandle(inner, config, false);
@@ -75,6 +76,8 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
         ProtocolEngineFactory nativeTls13 = OffloadSettings.nativeTls13() ? NATIVE_TLS13_SERVER : null;
         services = new ContextServices(config, km, tm, random, ContextDefaults.of(inner),
                 new BcEngineFactory(inner, engines), nativeTls13);
+        // The MBean lives as long as the configuration, which every engine of this context references.
+        config.monitor().export(config);
     }
 
     private ContextServices services() {

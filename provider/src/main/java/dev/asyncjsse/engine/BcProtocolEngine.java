@@ -213,7 +213,7 @@ final class BcProtocolEngine implements ProtocolEngine {
         record.put(view).flip();
         ByteBuffer out = ByteBuffer.allocate(Math.max(inner.getSession().getApplicationBufferSize(), 1 << 14));
         ByteBuffer[] outs = {out};
-        HandshakeJob job = new HandshakeJob(() -> unwrapInner(record, outs, 0, 1, true), services.offloadTimeout());
+        HandshakeJob job = new HandshakeJob(() -> unwrapInner(record, outs, 0, 1, true), services.offloadTimeout(), setup.trace());
         snapshot = Snapshot.of(inner);
         BcStep started = new BcStep(job, out, keyStep);
         step = started;

@@ -2,6 +2,7 @@ package dev.asyncjsse.engine;
 
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.monitor.ContextMonitor;
 import dev.asyncjsse.offload.GuardedKeyOffloader;
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.offload.OffloadSettings;
@@ -15,20 +16,27 @@ import java.time.Duration;
  */
 public final class ContextConfig {
 
+    private final ContextMonitor monitor;
     private volatile KeyOffloader offloader;
     private volatile CallbackGate.Binding defaultCallback = CallbackGate.Binding.NONE;
     private volatile Duration offloadTimeout;
     private volatile JobScheduler scheduler;
     private final long waitBudgetNanos;
 
-    ContextConfig() {
-        this.offloader = GuardedKeyOffloader.guard(OffloadSettings.offloaderFromProperties());
+    ContextConfig(String protocol) {
+        this.monitor = new ContextMonitor(protocol);
+        this.offloader = GuardedKeyOffloader.guard(OffloadSettings.offloaderFromProperties(), monitor);
         this.offloadTimeout = OffloadSettings.defaultTimeout();
         this.waitBudgetNanos = OffloadSettings.waitBudgetNanos();
     }
 
     public void setOffloader(KeyOffloader offloader) {
-        this.offloader = GuardedKeyOffloader.guard(offloader);
+        this.offloader = GuardedKeyOffloader.guard(offloader, monitor);
+    }
+
+    /** What operators see of this context: counters, latencies, its MBean. */
+    public ContextMonitor monitor() {
+        return monitor;
     }
 
     public KeyOffloader offloader() {

@@ -1,6 +1,7 @@
 package dev.asyncjsse.engine;
 
 import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.monitor.HandshakeTrace;
 import dev.asyncjsse.nio.ClientHello;
 
 /**
@@ -15,14 +16,27 @@ public final class EngineSetup {
     private final EngineSettings settings;
     private final ContextServices services;
     private final ClientHello clientHello;
+    private final HandshakeTrace trace;
 
     EngineSetup(AsyncSSLEngine engine, boolean clientMode, EngineSettings settings, ContextServices services,
-                ClientHello clientHello) {
+                ClientHello clientHello, HandshakeTrace trace) {
         this.engine = engine;
         this.clientMode = clientMode;
         this.settings = settings;
         this.services = services;
         this.clientHello = clientHello;
+        this.trace = trace;
+    }
+
+    /**
+     * The monitor's record of this connection's handshake: give it to the offloader guard
+     * ({@code GuardedKeyOffloader.sign(trace, ...)}) or to a {@code HandshakeJob}, so that key
+     * operations are reported with the engine and peer they belong to.
+     *
+     * @return the trace
+     */
+    public HandshakeTrace trace() {
+        return trace;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.asyncjsse.engine;
 
+import dev.asyncjsse.monitor.ContextMonitor;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
@@ -19,7 +20,6 @@ final class Failures {
         if (offloadFailure instanceof CancellationException) {
             return "cancelled: " + offloadFailure.getMessage();
         }
-        String message = offloadFailure.getMessage();
-        return offloadFailure.getClass().getSimpleName() + (message != null ? ": " + message : "");
+        return ContextMonitor.describe(offloadFailure);
     }
 }

@@ -1,5 +1,6 @@
 package dev.asyncjsse.jca;
 
+import dev.asyncjsse.monitor.BouncyCastleLogs;
 import java.security.Provider;
 import java.security.SecureRandom;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
@@ -21,7 +22,12 @@ public final class TlsStack {
 
     private static final class Holder {
         static final AsyncTlsCryptoProvider CRYPTO = new AsyncTlsCryptoProvider();
-        static final Provider BCJSSE = new BouncyCastleJsseProvider(false, CRYPTO);
+        static final Provider BCJSSE = build();
+
+        private static Provider build() {
+            BouncyCastleLogs.quiet();
+            return new BouncyCastleJsseProvider(false, CRYPTO);
+        }
     }
 
     /** The BCJSSE provider whose {@code SSLContext}s AsyncJSSE wraps. */

@@ -32,12 +32,23 @@ public final class ExecutorKeyOffloader implements KeyOffloader {
 
     @Override
     public CompletionStage<byte[]> sign(PrivateKey key, String jcaAlgorithm, AlgorithmParameterSpec params, byte[] message) {
-        return submit(() -> KeyOperations.sign(key, jcaAlgorithm, params, message));
+        return sign(key, jcaAlgorithm, params, message, null);
+    }
+
+    /** {@link #sign}, running {@code onStart} when a thread of the executor takes the operation up. */
+    CompletionStage<byte[]> sign(PrivateKey key, String jcaAlgorithm, AlgorithmParameterSpec params, byte[] message,
+                                 Runnable onStart) {
+        return submit(() -> KeyOperations.sign(key, jcaAlgorithm, params, message), onStart);
     }
 
     @Override
     public CompletionStage<byte[]> decrypt(PrivateKey key, String jcaTransformation, byte[] ciphertext) {
-        return submit(() -> KeyOperations.decrypt(key, jcaTransformation, ciphertext));
+        return decrypt(key, jcaTransformation, ciphertext, null);
+    }
+
+    /** {@link #decrypt}, running {@code onStart} when a thread of the executor takes the operation up. */
+    CompletionStage<byte[]> decrypt(PrivateKey key, String jcaTransformation, byte[] ciphertext, Runnable onStart) {
+        return submit(() -> KeyOperations.decrypt(key, jcaTransformation, ciphertext), onStart);
     }
 
     @Override
@@ -50,12 +61,15 @@ public final class ExecutorKeyOffloader implements KeyOffloader {
         unsaturatedListeners.add(listener, () -> !isSaturated());
     }
 
-    private CompletionStage<byte[]> submit(KeyOperations.Operation operation) {
+    private CompletionStage<byte[]> submit(KeyOperations.Operation operation, Runnable onStart) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         inFlight.incrementAndGet();
         Runnable task = () -> {
             try {
                 if (!result.isDone()) {
+                    if (onStart != null) {
+                        onStart.run();
+                    }
                     result.complete(operation.run());
                 }
             } catch (Exception | LinkageError e) {

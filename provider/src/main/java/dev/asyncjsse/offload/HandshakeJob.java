@@ -1,5 +1,6 @@
 package dev.asyncjsse.offload;
 
+import dev.asyncjsse.monitor.HandshakeTrace;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -68,6 +69,7 @@ public final class HandshakeJob {
 
     private final Work work;
     private final long timeoutNanos;
+    private final HandshakeTrace trace;
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private final AtomicReference<Throwable> offloadFailure = new AtomicReference<>();
@@ -82,10 +84,18 @@ public final class HandshakeJob {
     /**
      * @param work the step
      * @param offloadTimeout how long one {@link #await} may wait
+     * @param trace the handshake the step belongs to, for the key operations it makes; may be null
      */
-    public HandshakeJob(Work work, Duration offloadTimeout) {
+    public HandshakeJob(Work work, Duration offloadTimeout, HandshakeTrace trace) {
         this.work = work;
         this.timeoutNanos = offloadTimeout.toNanos();
+        this.trace = trace;
+    }
+
+    /** The handshake of the job the current thread runs, or {@code null}. */
+    static HandshakeTrace currentTrace() {
+        HandshakeJob job = CURRENT.get();
+        return job != null ? job.trace : null;
     }
 
     /** The job the current thread runs, or {@code null}. */
@@ -219,7 +229,8 @@ public final class HandshakeJob {
         }
         CompletableFuture<?> toCancel = awaiting;
         if (toCancel != null) {
-            toCancel.cancel(true);
+            // cancel() would say nothing; the offloader and the monitor see the reason this way
+            toCancel.completeExceptionally(new CancellationException(reason));
         }
     }
 
@@ -242,8 +253,9 @@ public final class HandshakeJob {
             // awaiting is published before cancelReason is read, and cancel() writes cancelReason before
             // reading awaiting: one of the two sides sees the other.
             if (cancelReason != null) {
-                future.cancel(true);
-                throw recordFailure(new CancellationException(cancelReason));
+                CancellationException cancelled = new CancellationException(cancelReason);
+                future.completeExceptionally(cancelled);
+                throw recordFailure(cancelled);
             }
             if (future.isDone()) {
                 return future.get();
@@ -258,10 +270,9 @@ public final class HandshakeJob {
                 scheduler.enterRunning();
             }
         } catch (TimeoutException e) {
-            future.cancel(true);
-            TimeoutException timeout = new TimeoutException(
-                    "offloaded operation did not complete within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
-            throw recordFailure(timeout);
+            String message = timeoutMessage(timeoutNanos);
+            future.completeExceptionally(new KeyOperationTimeoutException(message));
+            throw recordFailure(new TimeoutException(message));
         } catch (CancellationException e) {
             String reason = cancelReason;
             CancellationException cancelled = new CancellationException(
@@ -289,9 +300,9 @@ public final class HandshakeJob {
         try {
             return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new CompletionException(new TimeoutException(
-                    "offloaded operation did not complete within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms"));
+            String message = timeoutMessage(timeoutNanos);
+            future.completeExceptionally(new KeyOperationTimeoutException(message));
+            throw new CompletionException(new TimeoutException(message));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new CompletionException(cause.getMessage(), cause);
@@ -303,7 +314,12 @@ public final class HandshakeJob {
         }
     }
 
-    private static <T> CompletableFuture<T> asFuture(CompletionStage<T> stage) {
+    private static String timeoutMessage(long timeoutNanos) {
+        return "offloaded operation did not complete within " + Duration.ofNanos(timeoutNanos).toMillis() + " ms";
+    }
+
+    /** The stage as a future that cancellation reaches: its own when it has one. */
+    static <T> CompletableFuture<T> asFuture(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture();
         } catch (UnsupportedOperationException e) {

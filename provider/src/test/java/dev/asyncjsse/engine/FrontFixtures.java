@@ -15,7 +15,7 @@ final class FrontFixtures {
     static ContextServices services(ProtocolEngineFactory nativeTls13) throws Exception {
         SSLContext bc = SSLContext.getInstance("TLS", TlsStack.bcjsse());
         bc.init(null, null, new SecureRandom());
-        return new ContextServices(new ContextConfig(), null, null, null, ContextDefaults.of(bc),
+        return new ContextServices(new ContextConfig("TLS"), null, null, null, ContextDefaults.of(bc),
                 new BcEngineFactory(bc, new EngineRegistry()), nativeTls13);
     }
 

@@ -17,13 +17,6 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 /** Contexts and engines shared by the offload tests. */
 final class OffloadTestSupport {
 
-    /** BCJSSE logs every connection at INFO through a synchronized console handler: too slow for load tests. */
-    static final java.util.logging.Logger BC_LOG = java.util.logging.Logger.getLogger("org.bouncycastle.jsse");
-
-    static {
-        BC_LOG.setLevel(java.util.logging.Level.WARNING);
-    }
-
     static final Provider ASYNC = new AsyncJsseProvider();
     static final TestPki PKI = TestPki.create("Offload Test CA");
 
