@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A SoftHSM2 token for tests: the configuration file named by {@code SOFTHSM2_CONF} (set by surefire,
- * so that the library loaded inside the test JVM reads it), a token directory beside it, a token
- * labelled {@code asyncjsse}, and a SunPKCS11 configuration file for it.
+ * A SoftHSM2 token for tests: a configuration file, a token directory beside it, a token labelled
+ * {@code asyncjsse} and a SunPKCS11 configuration file for it. The in-process token uses the
+ * configuration named by {@code SOFTHSM2_CONF} (set by surefire, so that the library loaded inside
+ * the test JVM reads it); a token served by another process ({@link #createServed}) has its own
+ * directory, and every process that opens it is given its configuration.
  */
 final class SoftHsm {
 
@@ -30,12 +33,15 @@ final class SoftHsm {
     final Path softhsmConf;
     final Path pkcs11Cfg;
     final String library;
+    /** What a child process needs to open this token: its SoftHSM2 configuration. */
+    final Map<String, String> environment;
 
     private SoftHsm(Path dir, Path softhsmConf, Path pkcs11Cfg, String library) {
         this.dir = dir;
         this.softhsmConf = softhsmConf;
         this.pkcs11Cfg = pkcs11Cfg;
         this.library = library;
+        this.environment = Map.of("SOFTHSM2_CONF", softhsmConf.toString());
     }
 
     /** SoftHSM2's PKCS#11 module: {@code SOFTHSM2_LIB} if set, else the first of the usual places. */
@@ -64,21 +70,27 @@ final class SoftHsm {
         SystemTools.command("softhsm2-util", "softhsm2");
     }
 
-    /** Creates a fresh token. The directory of {@code SOFTHSM2_CONF} is wiped first. */
+    /** Creates a fresh token for this JVM. The directory of {@code SOFTHSM2_CONF} is wiped first. */
     static SoftHsm create() throws Exception {
-        String library = findLibrary();
-        String softhsmUtil = SystemTools.command("softhsm2-util", "softhsm2");
         String confEnv = System.getenv("SOFTHSM2_CONF");
         if (confEnv == null || confEnv.isEmpty()) {
             throw new AssertionError("SOFTHSM2_CONF is not set: run this test through Maven (dropin-tests/pom.xml sets it)");
         }
-        Path conf = Paths.get(confEnv).toAbsolutePath();
+        return createAt(Paths.get(confEnv).toAbsolutePath());
+    }
+
+    /** Creates a fresh token in {@code dir} (wiped first), for a server process to export. */
+    static SoftHsm createServed(Path dir) throws Exception {
+        return createAt(dir.resolve("softhsm2.conf").toAbsolutePath());
+    }
+
+    private static SoftHsm createAt(Path conf) throws Exception {
+        String library = findLibrary();
+        String softhsmUtil = SystemTools.command("softhsm2-util", "softhsm2");
         Path dir = conf.getParent();
         Support.deleteTree(dir);
         Path tokens = Files.createDirectories(dir.resolve("tokens"));
         Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        Support.runOk(List.of(softhsmUtil, "--init-token", "--free", "--label", LABEL,
-                "--pin", PIN, "--so-pin", SO_PIN), dir, 60);
         // slotListIndex 0: the token just initialized is listed first. Private keys the JDK generates are
         // sensitive and not extractable: they never leave the token.
         Path cfg = dir.resolve("pkcs11.cfg");
@@ -89,7 +101,10 @@ final class SoftHsm {
                 + "  CKA_SENSITIVE = true\n"
                 + "  CKA_EXTRACTABLE = false\n"
                 + "}\n");
-        return new SoftHsm(dir, conf, cfg, library);
+        SoftHsm hsm = new SoftHsm(dir, conf, cfg, library);
+        Support.runOk(List.of(softhsmUtil, "--init-token", "--free", "--label", LABEL,
+                "--pin", PIN, "--so-pin", SO_PIN), dir, 60, hsm.environment);
+        return hsm;
     }
 
     /** keytool with the SunPKCS11 provider, against this token. */
@@ -98,7 +113,7 @@ final class SoftHsm {
         List<String> cmd = new java.util.ArrayList<>(List.of(keytool, "-keystore", "NONE", "-storetype", "PKCS11",
                 "-providerClass", "sun.security.pkcs11.SunPKCS11", "-providerArg", pkcs11Cfg.toString(), "-storepass", PIN));
         cmd.addAll(List.of(args));
-        Support.runOk(cmd, dir, 120);
+        Support.runOk(cmd, dir, 120, environment);
     }
 
     /** Generates a key pair on the token with a self-signed certificate for localhost. */

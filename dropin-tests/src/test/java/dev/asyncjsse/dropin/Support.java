@@ -166,7 +166,13 @@ final class Support {
     }
 
     static Run run(List<String> command, Path dir, long timeoutSeconds) throws Exception {
+        return run(command, dir, timeoutSeconds, java.util.Map.of());
+    }
+
+    /** {@link #run(List, Path, long)} with {@code environment} added to this JVM's. */
+    static Run run(List<String> command, Path dir, long timeoutSeconds, java.util.Map<String, String> environment) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
         if (dir != null) {
             pb.directory(dir.toFile());
         }
@@ -186,7 +192,12 @@ final class Support {
     }
 
     static Run runOk(List<String> command, Path dir, long timeoutSeconds) throws Exception {
-        Run r = run(command, dir, timeoutSeconds);
+        return runOk(command, dir, timeoutSeconds, java.util.Map.of());
+    }
+
+    static Run runOk(List<String> command, Path dir, long timeoutSeconds, java.util.Map<String, String> environment)
+            throws Exception {
+        Run r = run(command, dir, timeoutSeconds, environment);
         assertEquals(0, r.exit, () -> String.join(" ", command) + "\n" + r);
         return r;
     }
