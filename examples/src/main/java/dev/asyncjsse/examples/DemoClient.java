@@ -28,8 +28,8 @@ import javax.net.ssl.X509TrustManager;
  * selector the same way the server is. For the demo server's self-signed certificates it trusts any
  * server (and says so); do not copy that part.
  *
- * <p>{@code mvn -q -pl examples exec:java -Dexec.mainClass=dev.asyncjsse.examples.DemoClient
- * -Dexec.args="--port 8443 --sni b.localhost --path /"}
+ * <p>After {@code ./demo.sh} has built the demo: {@code java -cp "examples/target/classes:$(cat
+ * examples/target/demo-classpath.txt)" dev.asyncjsse.examples.DemoClient --port 8443 --sni b.localhost}
  */
 public final class DemoClient {
 
@@ -117,7 +117,6 @@ public final class DemoClient {
     }
 
     public static void main(String[] args) throws Exception {
-        java.util.logging.Logger.getLogger("org.bouncycastle").setLevel(java.util.logging.Level.SEVERE);
         String host = "127.0.0.1";
         int port = 8443;
         String sni = null;

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -49,34 +50,71 @@ import javax.net.ssl.SSLSession;
  *     while the selector thread goes on serving other connections.
  * </ul>
  *
- * <p>Run with {@code ./demo.sh [--port 8443] [--offload-latency-ms 5]}.
+ * <p>Run with {@code ./demo.sh [--port 8443] [--offload-latency-ms 5]}; {@code ./demo.sh --help} lists the
+ * options. Bad arguments print one line and exit with status 2.
  */
 public final class DemoServer implements AutoCloseable {
 
     /** Command-line options. */
     public static final class Options {
+        static final String USAGE = String.join("\n",
+                "usage: ./demo.sh [--host H] [--port N] [--offload-latency-ms MS | --no-offload] [--quiet]",
+                "       ./demo.sh compare [--offload-latency-ms MS] [--clients N] [--handshakes N]",
+                "",
+                "An HTTPS server (and plain HTTP on the same port) on one selector thread, with AsyncJSSE.",
+                "  --host H                 address to listen on (default 127.0.0.1)",
+                "  --port N                 port to listen on, 0 for any free one (default 8443)",
+                "  --offload-latency-ms MS  every signature runs on a worker pool after MS more milliseconds",
+                "                           (default 5; 0 offloads without added latency)",
+                "  --no-offload             sign on the selector thread, synchronously, for contrast",
+                "  --quiet                  no log lines",
+                "  --help                   this text",
+                "  compare                  SunJSSE against AsyncJSSE in one selector loop (see examples/README.md)",
+                "JAVA_OPTS passes JVM options, e.g. JAVA_OPTS=-XX:StartFlightRecording=filename=demo.jfr ./demo.sh");
+
         public String host = "127.0.0.1";
         public int port = 8443;
         /** Added latency of each key operation; negative turns offload off. */
         public int offloadLatencyMs = 5;
         public boolean quiet;
+        public boolean help;
+        /** Where the server's log lines go (one per request, refusal or broken connection). */
+        public java.util.function.Consumer<String> log = System.out::println;
 
+        /**
+         * Reads the command line.
+         *
+         * @throws IllegalArgumentException with one line that says what is wrong
+         */
         public static Options parse(String... args) {
             Options o = new Options();
+            boolean latencyGiven = false;
+            boolean noOffload = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
+                String value = null;
+                int eq = a.indexOf('=');
+                if (a.startsWith("--") && eq > 0) {
+                    value = a.substring(eq + 1);
+                    a = a.substring(0, eq);
+                }
                 switch (a) {
+                    case "--help":
+                    case "-h":
+                        o.help = true;
+                        break;
                     case "--port":
-                        o.port = Integer.parseInt(args[++i]);
+                        o.port = number(a, value != null ? value : next(args, ++i, a), 0, 65535);
                         break;
                     case "--host":
-                        o.host = args[++i];
+                        o.host = value != null ? value : next(args, ++i, a);
                         break;
                     case "--offload-latency-ms":
-                        o.offloadLatencyMs = Integer.parseInt(args[++i]);
+                        o.offloadLatencyMs = number(a, value != null ? value : next(args, ++i, a), 0, 600_000);
+                        latencyGiven = true;
                         break;
                     case "--no-offload":
-                        o.offloadLatencyMs = -1;
+                        noOffload = true;
                         break;
                     case "--quiet":
                         o.quiet = true;
@@ -84,19 +122,37 @@ public final class DemoServer implements AutoCloseable {
                     case "":
                         break;
                     default:
-                        if (a.matches("\\d+")) {
-                            o.port = Integer.parseInt(a);
-                        } else if (a.startsWith("--port=")) {
-                            o.port = Integer.parseInt(a.substring(7));
-                        } else if (a.startsWith("--offload-latency-ms=")) {
-                            o.offloadLatencyMs = Integer.parseInt(a.substring(21));
-                        } else {
-                            throw new IllegalArgumentException("unknown argument '" + a
-                                    + "'; use [--host H] [--port N] [--offload-latency-ms MS | --no-offload] [--quiet]");
-                        }
+                        throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
+            if (noOffload && latencyGiven) {
+                throw new IllegalArgumentException("--no-offload and --offload-latency-ms contradict each other: choose one");
+            }
+            if (noOffload) {
+                o.offloadLatencyMs = -1;
+            }
             return o;
+        }
+
+        private static String next(String[] args, int i, String option) {
+            if (i >= args.length || args[i].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
+
+        private static int number(String option, String value, int min, int max) {
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + " needs a whole number, not '" + value + "'", e);
+            }
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(option + " must be from " + min + " to " + max + ", not " + n
+                        + (option.equals("--offload-latency-ms") && n < 0 ? " (--no-offload turns offload off)" : ""));
+            }
+            return n;
         }
     }
 
@@ -151,6 +207,7 @@ public final class DemoServer implements AutoCloseable {
         TestPki.Identity id = TestPki.selfSigned(KeyKind.EC_P256, cn, names);
         SSLContext ctx = SSLContext.getInstance("TLS", new AsyncJsseProvider());
         ctx.init(TestPki.keyManagers(id), null, null);
+        AsyncJsse.setMonitoringName(ctx, cn); // its MBean: dev.asyncjsse:type=Offload,name=<cn>
         if (options.offloadLatencyMs >= 0) {
             AsyncJsse.setKeyOffloader(ctx, KeyOffloaders.withLatency(KeyOffloaders.executor(keyPool),
                     Duration.ofMillis(options.offloadLatencyMs)));
@@ -158,11 +215,19 @@ public final class DemoServer implements AutoCloseable {
         return ctx;
     }
 
-    /** SNI routing: the ClientHello's host name picks the context. */
-    private SSLEngine chooseEngine(ClientHello hello) {
+    /**
+     * SNI routing: the ClientHello's host name picks the context. The engine learns the peer's address
+     * (AsyncJSSE's log lines and events name it) and negotiates ALPN {@code http/1.1}, the only
+     * protocol this server speaks.
+     */
+    private SSLEngine chooseEngine(ClientHello hello, InetSocketAddress peer) {
         String name = hello.serverName();
         SSLContext ctx = name == null ? defaultContext : contexts.getOrDefault(name, defaultContext);
-        return ctx.createSSLEngine();
+        SSLEngine engine = peer == null ? ctx.createSSLEngine() : ctx.createSSLEngine(peer.getHostString(), peer.getPort());
+        SSLParameters params = engine.getSSLParameters();
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        engine.setSSLParameters(params);
+        return engine;
     }
 
     // ------------------------------------------------------------------ the loop
@@ -243,6 +308,7 @@ public final class DemoServer implements AutoCloseable {
                     Request req;
                     while ((req = Request.parse(in)) == null) {
                         if (!in.hasRemaining()) {
+                            log("refused " + remote() + ": request larger than " + in.capacity() / 1024 + " KiB -> 413");
                             out = response(413, "text/plain", "request too large\n".getBytes(StandardCharsets.US_ASCII));
                             break;
                         }
@@ -276,9 +342,7 @@ public final class DemoServer implements AutoCloseable {
                 offloadPauses.incrementAndGet();
                 key.interestOps(0);
             } catch (IOException | RuntimeException e) {
-                if (!options.quiet) {
-                    System.out.println("connection from " + remote() + " failed: " + e);
-                }
+                log("connection from " + remote() + " failed: " + e);
                 close();
             }
         }
@@ -294,10 +358,12 @@ public final class DemoServer implements AutoCloseable {
                 key.interestOps(SelectionKey.OP_READ);
                 return false;
             }
-            if (in.get(0) == 0x16) {
+            byte first = in.get(0);
+            if (first == 0x16) {
                 in.flip();
                 sniffed = in.remaining();
-                tls = TlsChannel.server(socket, DemoServer.this::chooseEngine)
+                InetSocketAddress peer = peerAddress();
+                tls = TlsChannel.server(socket, hello -> chooseEngine(hello, peer))
                         .initialBytes(in) // handed to the engine's buffered handshake
                         .offloadWakeup(ch -> {
                             woken.add(this);
@@ -306,10 +372,22 @@ public final class DemoServer implements AutoCloseable {
                         .build();
                 in.clear();
                 io = tls;
+            } else if (first >= 'A' && first <= 'Z') {
+                io = socket; // plain HTTP: the sniffed bytes are the start of the request (a method name)
             } else {
-                io = socket; // plain HTTP: the sniffed bytes are the start of the request
+                log("not TLS or HTTP from " + remote() + " (first bytes " + hex(in, 8) + "): closed");
+                close();
+                return false;
             }
             return true;
+        }
+
+        private InetSocketAddress peerAddress() {
+            try {
+                return (InetSocketAddress) socket.getRemoteAddress();
+            } catch (IOException | ClassCastException e) {
+                return null;
+            }
         }
 
         private ByteBuffer handle(Request req) {
@@ -324,9 +402,7 @@ public final class DemoServer implements AutoCloseable {
             } else {
                 resp = response(404, "text/plain", ("no page " + req.path + "\n").getBytes(StandardCharsets.UTF_8));
             }
-            if (!options.quiet) {
-                System.out.println(describe() + " " + req.method + " " + req.path + " -> " + statusOf(resp));
-            }
+            log(describe() + " " + req.method + " " + req.path + " -> " + statusOf(resp));
             return resp;
         }
 
@@ -354,8 +430,9 @@ public final class DemoServer implements AutoCloseable {
                 b.append("SNI host name:   ").append(hello.serverName() == null ? "(none)" : hello.serverName()).append('\n');
                 b.append("certificate:     ").append(((java.security.cert.X509Certificate) s.getLocalCertificates()[0])
                         .getSubjectX500Principal().getName()).append('\n');
-                b.append("client offered:  ").append(hello.offeredProtocols()).append(", ALPN ")
-                        .append(hello.applicationProtocols()).append('\n');
+                b.append("client offered:  ").append(hello.offeredProtocols()).append('\n');
+                b.append("ALPN:            ").append(emptyAsNone(engine.getApplicationProtocol()))
+                        .append(" (client offered ").append(hello.applicationProtocols()).append(")\n");
                 b.append("sniffed bytes:   ").append(sniffed).append(" (buffered handshake used ")
                         .append(tls.bufferedHandshakeUsed()).append(")\n");
                 if (engine instanceof AsyncSSLEngine) {
@@ -391,6 +468,24 @@ public final class DemoServer implements AutoCloseable {
                 key.cancel();
             }
         }
+    }
+
+    private void log(String line) {
+        if (!options.quiet) {
+            options.log.accept(line);
+        }
+    }
+
+    private static String emptyAsNone(String protocol) {
+        return protocol == null || protocol.isEmpty() ? "(none)" : protocol;
+    }
+
+    private static String hex(ByteBuffer filled, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(max, filled.position()); i++) {
+            b.append(i > 0 ? " " : "").append(String.format("%02x", filled.get(i) & 0xff));
+        }
+        return b.toString();
     }
 
     private static String statusOf(ByteBuffer resp) {
@@ -500,22 +595,38 @@ public final class DemoServer implements AutoCloseable {
                 "  openssl s_client -connect " + hp + " -servername a.localhost -tls1_2 </dev/null");
     }
 
-    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
-    private static final java.util.logging.Logger BC_LOG = java.util.logging.Logger.getLogger("org.bouncycastle");
-
     public static void main(String[] args) throws Exception {
-        BC_LOG.setLevel(java.util.logging.Level.SEVERE); // BCJSSE logs every connection at INFO
         if (args.length > 0 && args[0].equals("compare")) {
             dev.asyncjsse.examples.compare.Compare.main(args);
             return;
         }
-        Options o = Options.parse(args);
-        DemoServer server = start(o);
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo: " + e.getMessage() + " (--help lists the options)");
+            System.exit(2);
+            return;
+        }
+        if (o.help) {
+            System.out.println(Options.USAGE);
+            return;
+        }
+        DemoServer server;
+        try {
+            server = start(o);
+        } catch (java.net.BindException e) {
+            System.err.println("demo: cannot listen on " + o.host + ":" + o.port + ": " + e.getMessage()
+                    + " (another server holds the port? choose one with --port N, or --port 0 for any free one)");
+            System.exit(1);
+            return;
+        }
         System.out.println("AsyncJSSE demo server listening on " + o.host + ":" + server.port()
                 + " (HTTPS and plain HTTP on the same port, one selector thread)");
         System.out.println("  SNI: a.localhost and b.localhost have their own self-signed EC certificates; other names get CN=localhost");
         System.out.println("  key offload: " + (o.offloadLatencyMs < 0 ? "off"
                 : "every signature on a worker pool, +" + o.offloadLatencyMs + " ms (--offload-latency-ms N, --no-offload)"));
+        System.out.println("  JMX: dev.asyncjsse:type=Offload,name=localhost (and a.localhost, b.localhost); --help for the options");
         System.out.println("Try:");
         System.out.println(tryLines(o.host, server.port()));
         System.out.println("Ctrl-C stops it.");

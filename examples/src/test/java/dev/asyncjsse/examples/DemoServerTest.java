@@ -166,6 +166,16 @@ class DemoServerTest {
             }
         }
         // and the server still serves, over TLS from Java too
+        try (javax.net.ssl.SSLSocket s = trustingClientSocket(server.port())) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
+            assertTrue(page.contains("protocol:        TLSv1.3"), page);
+        }
+    }
+
+    /** A SunJSSE client socket that trusts the demo's self-signed certificates, with a 10 s read timeout. */
+    static javax.net.ssl.SSLSocket trustingClientSocket(int port) throws Exception {
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS", "SunJSSE");
         trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             @Override
@@ -181,13 +191,110 @@ class DemoServerTest {
                 return new java.security.cert.X509Certificate[0];
             }
         }}, null);
-        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
+        javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    /** The demo speaks HTTP/1.1 only, and says so in ALPN. */
+    @Test
+    void negotiatesAlpnHttp11() throws Exception {
+        try (javax.net.ssl.SSLSocket s = trustingClientSocket(server.port())) {
+            javax.net.ssl.SSLParameters p = s.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            s.setSSLParameters(p);
+            s.startHandshake();
+            assertEquals("http/1.1", s.getApplicationProtocol());
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String page = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
-            assertTrue(page.contains("protocol:        TLSv1.3"), page);
+            assertTrue(page.contains("ALPN:            http/1.1 (client offered [h2, http/1.1])"), page);
         }
+    }
+
+    /** Junk that is neither TLS nor HTTP, and a request too large to take, get one log line each. */
+    @Test
+    void junkAndRefusedRequestsAreLoggedOnce() throws Exception {
+        java.util.Queue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        DemoServer.Options o = DemoServer.Options.parse("--port", "0", "--no-offload");
+        o.log = lines::add;
+        try (DemoServer logging = DemoServer.start(o)) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", logging.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(new byte[] {'\n', 'h', 'e', 'l', 'l', 'o', 0});
+                assertEquals(-1, s.getInputStream().read(), "the server closes at once");
+            }
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", logging.port())) {
+                s.setSoTimeout(10_000);
+                // exactly the server's 64 KiB buffer and no end of headers: it reads it all, so its close
+                // after the 413 is an orderly one, not a reset that could swallow the answer
+                byte[] huge = new byte[64 * 1024];
+                Arrays.fill(huge, (byte) 'a');
+                byte[] start = "POST /echo HTTP/1.1\r\nX: ".getBytes(StandardCharsets.US_ASCII);
+                System.arraycopy(start, 0, huge, 0, start.length);
+                s.getOutputStream().write(huge);
+                String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lines.size() < 2 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            List<String> all = new ArrayList<>(lines);
+            assertEquals(2, all.size(), all::toString);
+            assertTrue(all.get(0).matches("not TLS or HTTP from /127\\.0\\.0\\.1:\\d+ \\(first bytes 0a 68 65 6c 6c 6f 00\\): closed"), all::toString);
+            assertTrue(all.get(1).matches("refused /127\\.0\\.0\\.1:\\d+: request larger than 64 KiB -> 413"), all::toString);
+        }
+    }
+
+    @Test
+    void optionsAreCheckedAndExplained() {
+        assertTrue(DemoServer.Options.parse("--help").help);
+        assertEquals(9443, DemoServer.Options.parse("--port=9443").port);
+        assertEquals(-1, DemoServer.Options.parse("--no-offload").offloadLatencyMs);
+        assertEquals(0, DemoServer.Options.parse("--offload-latency-ms", "0").offloadLatencyMs);
+        assertOptionError("--offload-latency-ms must be from 0 to 600000, not -5 (--no-offload turns offload off)",
+                "--offload-latency-ms", "-5");
+        assertOptionError("--no-offload and --offload-latency-ms contradict each other: choose one",
+                "--no-offload", "--offload-latency-ms", "5");
+        assertOptionError("--port needs a whole number, not 'eighty'", "--port", "eighty");
+        assertOptionError("--port must be from 0 to 65535, not 70000", "--port", "70000");
+        assertOptionError("--port needs a value", "--port");
+        assertOptionError("unknown argument '--colour'", "--colour");
+    }
+
+    private static void assertOptionError(String message, String... args) {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DemoServer.Options.parse(args));
+        assertEquals(message, e.getMessage());
+    }
+
+    /** What a user sees from the real command: usage on --help, one line and status 2 on a bad argument. */
+    @Test
+    void theCommandLineExitsCleanly() throws Exception {
+        Process help = demoProcess("--help");
+        assertEquals(0, help.waitFor());
+        String usage = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(usage.startsWith("usage: ./demo.sh"), usage);
+
+        Process bad = demoProcess("--offload-latency-ms", "-5");
+        assertEquals(2, bad.waitFor());
+        String err = new String(bad.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("demo: --offload-latency-ms must be from 0 to 600000, not -5 (--no-offload turns offload off)"
+                + " (--help lists the options)", err.strip());
+        assertEquals(0, bad.getInputStream().readAllBytes().length);
+
+        Process taken = demoProcess("--port", String.valueOf(server.port()));
+        assertEquals(1, taken.waitFor());
+        String busy = new String(taken.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(busy.startsWith("demo: cannot listen on 127.0.0.1:" + server.port() + ": "), busy);
+        assertEquals(1, busy.lines().count(), busy);
+    }
+
+    private static Process demoProcess(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DemoServer.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).start();
     }
 
     @Test

@@ -229,7 +229,6 @@ public final class Compare {
                             + "'; use compare [--offload-latency-ms MS] [--clients N] [--handshakes N]");
             }
         }
-        java.util.logging.Logger.getLogger("org.bouncycastle").setLevel(java.util.logging.Level.SEVERE);
         new Compare(latency, clients, handshakes, System.out).run();
         System.exit(0);
     }
