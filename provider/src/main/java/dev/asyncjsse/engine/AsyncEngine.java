@@ -536,7 +536,9 @@ final class AsyncEngine extends AsyncSSLEngine {
     @Override
     public Runnable getDelegatedTask() {
         Episode ep = episode;
-        if (ep == null || ep.wait.isDone() || !ep.takeTask()) {
+        // A wait that already ended still hands out its one task: the loop was told NEED_TASK, and
+        // Netty's SslHandler, given null, assumes another thread ran it and never resumes.
+        if (ep == null || !ep.takeTask()) {
             return null;
         }
         return () -> {

@@ -170,6 +170,30 @@ class FrontSeamTest {
         assertEquals(null, callbacks.poll(), "one callback");
     }
 
+    /**
+     * A loop that saw NEED_TASK asks for the task after the wait has already ended (a key operation of
+     * about a millisecond, close to the wait budget). It must still get the episode's one task: Netty's
+     * SslHandler, given null there, assumes another thread ran the task, never resumes, and the
+     * handshake hangs until Netty's handshake timeout.
+     */
+    @Test
+    void aTaskAskedForAfterTheWaitEndedIsStillHandedOut() throws Exception {
+        FakeWait wait = new FakeWait(AsyncStatus.OK);
+        fake.script(wait, HandshakeStatus.NEED_WRAP);
+        AsyncEngine server = server();
+        SSLEngineResult r = server.unwrap(ByteBuffer.wrap(FrontFixtures.clientHello("TLSv1.3")), ByteBuffer.allocate(1 << 15));
+        assertTrue(AsyncSSLEngine.isOffloadPending(r), r.toString());
+        assertEquals(HandshakeStatus.NEED_TASK, r.getHandshakeStatus());
+
+        wait.end();
+        Runnable task = server.getDelegatedTask();
+        assertNotNull(task, "the task of the episode the loop was told about");
+        java.util.concurrent.CompletableFuture.runAsync(task).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(null, server.getDelegatedTask(), "one task per episode");
+        r = server.unwrap(ByteBuffer.allocate(0), ByteBuffer.allocate(1 << 15));
+        assertEquals(HandshakeStatus.NEED_WRAP, r.getHandshakeStatus(), "the engine goes on");
+    }
+
     @Test
     void finishedIsReportedExactlyOnce() throws Exception {
         fake.script(HandshakeStatus.FINISHED, HandshakeStatus.FINISHED);
