@@ -170,6 +170,29 @@ class Pkcs11SoftHsmTest {
         }
     }
 
+    /**
+     * Without an offloader the token key signs inline, as in any synchronous JSSE provider: the JCA
+     * must reach SunPKCS11 through delayed provider selection (the JDK's default choice, SunEC or
+     * SunRsaSign, cannot use a token's key).
+     */
+    @ParameterizedTest(name = "{0} key, {1}, no offloader")
+    @CsvSource({"ec, TLSv1.3", "ec, TLSv1.2", "rsa, TLSv1.3", "rsa, TLSv1.2"})
+    void servesTlsWithTokenKeyWithoutOffloader(String alias, String protocol) throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+        kmf.init(tokenStore, SoftHsm.PIN.toCharArray());
+        KeyManager km = new OneAliasKeyManager((X509ExtendedKeyManager) kmf.getKeyManagers()[0], alias);
+        SSLContext context = SSLContext.getInstance("TLS", new AsyncJsseProvider());
+        context.init(new KeyManager[] {km}, null, null);
+        spy.uses.clear();
+        try (NettyHttpsServer server = new NettyHttpsServer(context, delegatedTasks)) {
+            URI uri = URI.create("https://localhost:" + server.port() + "/hello");
+            HttpResponse<String> r = Support.httpGet(uri, protocol, cert("ec"), cert("rsa"));
+            assertTrue(r.body().startsWith("hello " + protocol), r.body());
+            assertEquals(cert(alias), r.sslSession().get().getPeerCertificates()[0], "the token's certificate");
+        }
+        assertEquals(1, spy.uses.size(), () -> "token uses " + spy.uses);
+    }
+
     @ParameterizedTest(name = "{0} key, {1}")
     @CsvSource({"ec, TLSv1.3", "ec, TLSv1.2", "rsa, TLSv1.3", "rsa, TLSv1.2"})
     void servesTlsWithTokenKey(String alias, String protocol) throws Exception {

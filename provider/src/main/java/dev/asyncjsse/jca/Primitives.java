@@ -28,9 +28,8 @@ final class Primitives {
 
     static Signature signatureForSign(String bcName, PrivateKey key, SecureRandom random, AlgorithmParameterSpec params)
             throws InvalidKeyException {
-        return initialized(bcName, params, "sign with a " + key.getAlgorithm() + " key", signature -> {
-            PrivateKey own = signature.getProvider() == CryptoProviders.bouncyCastle()
-                    ? BcPrivateKeys.forBouncyCastle(key) : key;
+        return initialized(bcName, params, "sign with a " + key.getAlgorithm() + " key", (signature, bc) -> {
+            PrivateKey own = bc ? BcPrivateKeys.forBouncyCastle(key) : key;
             if (random != null) {
                 signature.initSign(own, random);
             } else {
@@ -40,17 +39,21 @@ final class Primitives {
     }
 
     static Signature signatureForVerify(String bcName, PublicKey key, AlgorithmParameterSpec params) throws InvalidKeyException {
-        return initialized(bcName, params, "verify with a " + key.getAlgorithm() + " key", signature -> signature.initVerify(key));
+        return initialized(bcName, params, "verify with a " + key.getAlgorithm() + " key", (signature, bc) -> signature.initVerify(key));
     }
 
     @FunctionalInterface
     private interface Init {
-        void apply(Signature signature) throws GeneralSecurityException;
+        /** @param bc whether {@code signature} is Bouncy Castle's */
+        void apply(Signature signature, boolean bc) throws GeneralSecurityException;
     }
 
     /**
      * The first implementation, in the order {@link PrimitiveChooser} prefers, that accepts the key.
-     * Keys of a provider neither side knows (SunPKCS11, say) reach it through JCA delayed selection.
+     * Keys of a provider neither side knows (SunPKCS11, say) reach it through JCA delayed selection,
+     * so nothing may make the JDK's {@code Signature} choose its provider before it has the key:
+     * {@code getProvider()} and {@code setParameter} both would (and pick SunEC or SunRsaSign, which
+     * reject a token's key). Its parameters are set after the key.
      */
     private static Signature initialized(String bcName, AlgorithmParameterSpec params, String what, Init init)
             throws InvalidKeyException {
@@ -63,10 +66,13 @@ final class Primitives {
                 Signature signature = useBc
                         ? Signature.getInstance(bcName, CryptoProviders.bouncyCastle())
                         : Signature.getInstance(AlgorithmNames.standardSignatureName(bcName));
-                if (params != null) {
+                if (params != null && useBc) {
                     signature.setParameter(params);
                 }
-                init.apply(signature);
+                init.apply(signature, useBc);
+                if (params != null && !useBc) {
+                    signature.setParameter(params);
+                }
                 return signature;
             } catch (GeneralSecurityException | UnsupportedOperationException e) {
                 GeneralSecurityException g = e instanceof GeneralSecurityException
