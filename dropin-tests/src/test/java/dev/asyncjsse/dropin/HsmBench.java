@@ -1,0 +1,149 @@
+package dev.asyncjsse.dropin;
+
+import dev.asyncjsse.AsyncJsse;
+import dev.asyncjsse.AsyncJsseProvider;
+import dev.asyncjsse.KeyOffloaders;
+import java.lang.management.ManagementFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Security;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ObjectName;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * Measures one PKCS#11 token as AsyncJSSE uses it: the latency of one signature on one thread, and
+ * the full TLS 1.3 handshakes per second of a Netty server (one event loop) whose signatures go to
+ * the token on a pool of offloader threads, against concurrent SunJSSE clients on the same machine.
+ * Run by {@code dropin-tests/scripts/hsm-bench.sh} against the in-process token and the same token
+ * over p11-kit's socket. Not a test.
+ *
+ * <p>Usage: {@code HsmBench <sunpkcs11.cfg> <alias> <seconds> <clients> <offloader threads>}
+ */
+final class HsmBench {
+
+    private HsmBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String cfg = args[0];
+        String alias = args[1];
+        int seconds = Integer.parseInt(args[2]);
+        int clients = Integer.parseInt(args[3]);
+        int threads = Integer.parseInt(args[4]);
+        Provider token = Security.getProvider("SunPKCS11").configure(cfg);
+        Security.addProvider(token);
+        KeyStore store = KeyStore.getInstance("PKCS11", token);
+        store.load(null, SoftHsm.PIN.toCharArray());
+        PrivateKey key = (PrivateKey) store.getKey(alias, SoftHsm.PIN.toCharArray());
+        X509Certificate cert = (X509Certificate) store.getCertificate(alias);
+        String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+        System.out.println("token: " + token.getName() + " (" + cfg + "), key " + alias + " " + key.getAlgorithm());
+
+        signLatency(token, key, algorithm, seconds);
+        handshakes(store, cert, alias, seconds, clients, threads);
+    }
+
+    /** One thread signing a 32-byte message over and over: per-signature latency. */
+    private static void signLatency(Provider token, PrivateKey key, String algorithm, int seconds) throws Exception {
+        byte[] message = new byte[32];
+        long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < warmUpEnd) {
+            sign(token, key, algorithm, message);
+        }
+        long[] samples = new long[1 << 20];
+        int n = 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end && n < samples.length) {
+            long t0 = System.nanoTime();
+            sign(token, key, algorithm, message);
+            samples[n++] = System.nanoTime() - t0;
+        }
+        long[] s = Arrays.copyOf(samples, n);
+        Arrays.sort(s);
+        System.out.printf(Locale.ROOT, "sign %s, one thread: %d signatures, p50 %.0f us, p99 %.0f us, max %.0f us, %.0f/s%n",
+                algorithm, n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3, s[n - 1] / 1e3, n / (double) seconds);
+    }
+
+    private static void sign(Provider token, PrivateKey key, String algorithm, byte[] message) throws Exception {
+        Signature signature = Signature.getInstance(algorithm, token);
+        signature.initSign(key);
+        signature.update(message);
+        signature.sign();
+    }
+
+    /** Concurrent clients doing full TLS 1.3 handshakes against a Netty server signing on the token. */
+    private static void handshakes(KeyStore store, X509Certificate cert, String alias, int seconds, int clients, int threads)
+            throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+        kmf.init(store, SoftHsm.PIN.toCharArray());
+        KeyManager km = new OneAliasKeyManager((X509ExtendedKeyManager) kmf.getKeyManagers()[0], alias);
+        SSLContext server = SSLContext.getInstance("TLS", new AsyncJsseProvider());
+        server.init(new KeyManager[] {km}, null, null);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService offload = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "hsm-bench-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AsyncJsse.setKeyOffloader(server, KeyOffloaders.executor(offload));
+        AsyncJsse.setMonitoringName(server, "hsm-bench");
+        ExecutorService delegated = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "delegated");
+            t.setDaemon(true);
+            return t;
+        });
+        SSLContext client = Support.sunClientContext(cert);
+        try (NettyHttpsServer netty = new NettyHttpsServer(server, delegated)) {
+            runClients(client, netty.port(), clients, 2); // warm-up
+            long t0 = System.nanoTime();
+            long done = runClients(client, netty.port(), clients, seconds);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            ObjectName mbean = new ObjectName("dev.asyncjsse:type=Offload,name=hsm-bench");
+            Object p50 = ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, "KeyOperationLatencyP50Micros");
+            Object p99 = ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, "KeyOperationLatencyP99Micros");
+            System.out.printf(Locale.ROOT, "handshakes, %d clients, %d offloader threads: %d in %.1f s = %.0f/s; key operation p50 %s us, p99 %s us (MBean)%n",
+                    clients, threads, done, elapsed, done / elapsed, p50, p99);
+        } finally {
+            offload.shutdownNow();
+            delegated.shutdownNow();
+        }
+    }
+
+    private static long runClients(SSLContext client, int port, int clients, int seconds) throws Exception {
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            for (int i = 0; i < clients; i++) {
+                pool.execute(() -> {
+                    while (System.nanoTime() < end) {
+                        try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("localhost", port)) {
+                            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+                            s.startHandshake();
+                            done.incrementAndGet();
+                        } catch (Exception e) {
+                            System.err.println("handshake failed: " + e);
+                        }
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+        }
+        return done.get();
+    }
+}
