@@ -326,29 +326,23 @@ final class BcConformance {
 
     /** The session to hand out for Bouncy Castle's established {@code session}. */
     SSLSession established(SSLSession session) {
-        if (session == null) {
-            return null;
-        }
-        EstablishedSession last = lastSession;
-        if (last != null && last.delegate() == session) {
-            return last;
-        }
-        EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
-        lastSession = wrapped;
-        return wrapped;
+        EstablishedSession shown = shown(session, lastSession);
+        lastSession = shown;
+        return shown;
     }
 
     /** The session to hand out for Bouncy Castle's handshake session. */
     SSLSession handshake(SSLSession session) {
+        EstablishedSession shown = shown(session, lastHandshakeSession);
+        lastHandshakeSession = shown;
+        return shown;
+    }
+
+    /** {@code last} if it shows {@code session}, otherwise a new wrapper; null for null. */
+    private EstablishedSession shown(SSLSession session, EstablishedSession last) {
         if (session == null) {
             return null;
         }
-        EstablishedSession last = lastHandshakeSession;
-        if (last != null && last.delegate() == session) {
-            return last;
-        }
-        EstablishedSession wrapped = new EstablishedSession(session, requestedServerNames);
-        lastHandshakeSession = wrapped;
-        return wrapped;
+        return last != null && last.delegate() == session ? last : new EstablishedSession(session, requestedServerNames);
     }
 }

@@ -1,6 +1,7 @@
 package dev.asyncjsse.nio;
 
 import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.engine.TlsAlert;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,7 +10,6 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
@@ -32,7 +32,7 @@ import javax.net.ssl.SSLSession;
  * <li>Non-blocking: a call that cannot go on throws a {@link WouldBlockException} saying exactly what it
  *     waits for: {@link NeedsReadException} (socket readable), {@link NeedsWriteException} (socket
  *     writable) or {@link OffloadPendingException} (a key operation; the wake-up given to
- *     {@link Builder#offloadWakeup} runs when it is done, typically queueing the channel on the
+ *     {@link TlsChannelBuilder#offloadWakeup} runs when it is done, typically queueing the channel on the
  *     selector thread and calling {@code selector.wakeup()}). Repeat the same call afterwards.
  * </ul>
  * The handshake runs implicitly on the first {@code read}/{@code write}, or explicitly with
@@ -42,7 +42,7 @@ import javax.net.ssl.SSLSession;
  * A server channel made with {@link #server(SocketChannel, EngineFactory)} first reads the ClientHello,
  * explores it with {@link ClientHelloExplorer} (host names, ALPN, versions) and lets the factory choose
  * the engine (and so the {@code SSLContext}). Bytes that were already read from the socket, e.g. by
- * sniffing for port unification, are given with {@link Builder#initialBytes(ByteBuffer)}; they are
+ * sniffing for port unification, are given with {@link TlsChannelBuilder#initialBytes(ByteBuffer)}; they are
  * handed to the engine with the buffered handshake ({@link AsyncSSLEngine#beginHandshake(ByteBuffer)}).
  *
  * <h2>Threading</h2>
@@ -85,8 +85,12 @@ public final class TlsChannel implements ByteChannel {
     private final boolean client;
     private final EngineFactory factory;
     private final Consumer<TlsChannel> offloadWakeup;
+    /** Held by the one thread that runs the handshake; readers and writers never take it once it is done. */
+    private final ReentrantLock handshakeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Counts offload wake-ups; a blocking handshake waits on it for the one its pending step will get. */
+    private final Object wakeupMonitor = new Object();
 
     private volatile SSLEngine engine;
     private volatile ClientHello clientHello;
@@ -97,28 +101,27 @@ public final class TlsChannel implements ByteChannel {
     private boolean inboundDone;
     private boolean closeNotifyReceived;
     private boolean outboundShut;
-
-    private final Object wakeupMonitor = new Object();
     private volatile long wakeups;
 
     private ByteBuffer inEnc;   // fill mode
     private ByteBuffer inPlain; // fill mode
     private ByteBuffer outEnc;  // fill mode
 
-    private TlsChannel(Builder b) {
-        this.socket = b.socket;
-        this.client = b.client;
-        this.factory = b.factory;
-        this.offloadWakeup = b.offloadWakeup;
-        int initial = b.initial == null ? 0 : b.initial.remaining();
-        this.inEnc = ByteBuffer.allocate(Math.max(MAX_RECORD, initial + 1024));
-        if (b.initial != null) {
-            inEnc.put(b.initial);
+    TlsChannel(SocketChannel socket, boolean client, SSLEngine engine, EngineFactory factory, ByteBuffer initial,
+               Consumer<TlsChannel> offloadWakeup) {
+        this.socket = socket;
+        this.client = client;
+        this.factory = factory;
+        this.offloadWakeup = offloadWakeup;
+        int initialLength = initial == null ? 0 : initial.remaining();
+        this.inEnc = ByteBuffer.allocate(Math.max(MAX_RECORD, initialLength + 1024));
+        if (initial != null) {
+            inEnc.put(initial);
         }
         this.inPlain = ByteBuffer.allocate(1 << 14);
         this.outEnc = ByteBuffer.allocate(4 * MAX_RECORD);
-        if (b.engine != null) {
-            attach(b.engine);
+        if (engine != null) {
+            attach(engine);
         }
     }
 
@@ -129,10 +132,10 @@ public final class TlsChannel implements ByteChannel {
      * @param engine the engine, e.g. {@code context.createSSLEngine(host, port)}; it is put in client mode
      * @return a builder
      */
-    public static Builder client(SocketChannel socket, SSLEngine engine) {
+    public static TlsChannelBuilder client(SocketChannel socket, SSLEngine engine) {
         Objects.requireNonNull(engine, "engine");
         engine.setUseClientMode(true);
-        return new Builder(socket, true, engine, null);
+        return new TlsChannelBuilder(socket, true, engine, null);
     }
 
     /**
@@ -142,9 +145,9 @@ public final class TlsChannel implements ByteChannel {
      * @param context the server's context
      * @return a builder
      */
-    public static Builder server(SocketChannel socket, SSLContext context) {
+    public static TlsChannelBuilder server(SocketChannel socket, SSLContext context) {
         Objects.requireNonNull(context, "context");
-        return new Builder(socket, false, null, hello -> context.createSSLEngine());
+        return new TlsChannelBuilder(socket, false, null, hello -> context.createSSLEngine());
     }
 
     /**
@@ -154,79 +157,9 @@ public final class TlsChannel implements ByteChannel {
      * @param factory chooses the engine; called once, on the thread that drives the handshake
      * @return a builder
      */
-    public static Builder server(SocketChannel socket, EngineFactory factory) {
+    public static TlsChannelBuilder server(SocketChannel socket, EngineFactory factory) {
         Objects.requireNonNull(factory, "factory");
-        return new Builder(socket, false, null, factory);
-    }
-
-    /** Configures a {@link TlsChannel}. Not thread-safe; use once. */
-    public static final class Builder {
-        private final SocketChannel socket;
-        private final boolean client;
-        private final SSLEngine engine;
-        private final EngineFactory factory;
-        private ByteBuffer initial;
-        private Consumer<TlsChannel> offloadWakeup;
-
-        Builder(SocketChannel socket, boolean client, SSLEngine engine, EngineFactory factory) {
-            this.socket = Objects.requireNonNull(socket, "socket");
-            this.client = client;
-            this.engine = engine;
-            this.factory = factory;
-        }
-
-        /**
-         * Bytes already read from the socket (sniffed, or read by a STARTTLS exchange). They are copied
-         * and {@code bytes}' position moves to its limit; the channel treats them as the first bytes
-         * from the peer.
-         *
-         * @param bytes the bytes from position to limit
-         * @return this
-         */
-        public Builder initialBytes(ByteBuffer bytes) {
-            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-            copy.put(bytes).flip();
-            this.initial = copy;
-            return this;
-        }
-
-        /**
-         * What to run when a parked key operation is done, from a job thread: typically
-         * {@code ch -> { queue.add(ch); selector.wakeup(); }}. Must be short and must not block. Only
-         * used with an {@link AsyncSSLEngine}: the channel installs its own
-         * {@link AsyncSSLEngine#setOffloadCallback engine callback}, replacing any set before, and calls
-         * this from it (never after {@link #close()}).
-         *
-         * @param wakeup the wake-up, or {@code null} for none
-         * @return this
-         */
-        public Builder offloadWakeup(Consumer<TlsChannel> wakeup) {
-            this.offloadWakeup = wakeup;
-            return this;
-        }
-
-        /**
-         * The usual wake-up for a selector loop: adds the channel to {@code queue} and calls
-         * {@code selector.wakeup()}. The loop drains {@code queue} after each {@code select} and repeats
-         * the call that threw {@link OffloadPendingException} for each channel in it.
-         *
-         * @param selector the loop's selector
-         * @param queue a thread-safe queue, e.g. a {@code ConcurrentLinkedQueue}
-         * @return this
-         */
-        public Builder offloadWakeup(java.nio.channels.Selector selector, java.util.Queue<? super TlsChannel> queue) {
-            Objects.requireNonNull(selector, "selector");
-            Objects.requireNonNull(queue, "queue");
-            return offloadWakeup(ch -> {
-                queue.add(ch);
-                selector.wakeup();
-            });
-        }
-
-        /** @return the channel */
-        public TlsChannel build() {
-            return new TlsChannel(this);
-        }
+        return new TlsChannelBuilder(socket, false, null, factory);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -292,32 +225,32 @@ public final class TlsChannel implements ByteChannel {
      */
     public void handshake() throws IOException {
         checkOpen();
-        // A reader that finished the handshake may hold the read lock for a long blocking read
-        // right after it, so wait for the lock only while the handshake is still not done.
-        while (!handshakeDone) {
-            boolean locked;
-            try {
-                locked = readLock.tryLock(10, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the handshake");
+        if (handshakeDone) {
+            return;
+        }
+        // Not the read lock: a reader that finished the handshake may hold it for a long blocking read
+        // right after, while this thread only needs to learn that the handshake is done.
+        try {
+            handshakeLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the handshake");
+        }
+        try {
+            checkOpen();
+            if (handshakeDone) {
+                return;
             }
-            if (!locked) {
-                continue;
-            }
+            readLock.lock();
+            writeLock.lock();
             try {
-                writeLock.lock();
-                try {
-                    checkOpen();
-                    if (!handshakeDone) {
-                        doHandshake();
-                    }
-                } finally {
-                    writeLock.unlock();
-                }
+                doHandshake();
             } finally {
+                writeLock.unlock();
                 readLock.unlock();
             }
+        } finally {
+            handshakeLock.unlock();
         }
     }
 
@@ -331,7 +264,8 @@ public final class TlsChannel implements ByteChannel {
             }
             while (!handshakeDone) {
                 flush();
-                switch (engine.getHandshakeStatus()) {
+                HandshakeStatus hs = engine.getHandshakeStatus();
+                switch (hs) {
                     case NOT_HANDSHAKING:
                     case FINISHED:
                         handshakeDone = true;
@@ -342,9 +276,12 @@ public final class TlsChannel implements ByteChannel {
                     case NEED_WRAP:
                         wrapHandshake();
                         break;
-                    default:
+                    case NEED_UNWRAP:
+                    case NEED_UNWRAP_AGAIN:
                         unwrapHandshake();
                         break;
+                    default:
+                        throw new SSLException("the engine reports an unknown handshake status: " + hs);
                 }
             }
             flush();
@@ -369,51 +306,22 @@ public final class TlsChannel implements ByteChannel {
     }
 
     private void chooseEngine() throws IOException {
-        while (true) {
-            ByteBuffer view = inEnc.duplicate();
-            view.flip();
-            ClientHello hello = ClientHelloExplorer.explore(view);
-            switch (hello.status()) {
-                case COMPLETE:
-                    clientHello = hello;
-                    SSLEngine e = factory.create(hello);
-                    if (e == null) {
-                        sendPlainAlert(112); // unrecognized_name
-                        throw new SSLHandshakeException("no server context for " + (hello.serverName() == null
-                                ? "a client without SNI" : "server name " + hello.serverName()));
-                    }
-                    e.setUseClientMode(false);
-                    attach(e);
-                    return;
-                case NOT_TLS:
-                    throw new SSLHandshakeException("the client did not start TLS: " + hello.message());
-                case MALFORMED:
-                    sendPlainAlert(50); // decode_error
-                    throw new SSLHandshakeException("malformed ClientHello: " + hello.message());
-                default:
-                    if (!inEnc.hasRemaining()) {
-                        inEnc = grow(inEnc, inEnc.capacity() * 2);
-                    }
-                    int n = socket.read(inEnc);
-                    if (n < 0) {
-                        throw new EOFException("the peer closed the connection before a complete ClientHello ("
-                                + inEnc.position() + " bytes received; " + hello.message() + ")");
-                    }
-                    if (n == 0) {
-                        throw new NeedsReadException();
-                    }
-                    break;
-            }
-        }
-    }
-
-    /** A fatal plaintext alert before any engine exists; best effort, one write attempt. */
-    private void sendPlainAlert(int description) {
+        ClientHelloSniffer sniffer = new ClientHelloSniffer(inEnc);
+        ClientHello hello;
         try {
-            socket.write(ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 2, (byte) description}));
-        } catch (IOException | RuntimeException ignored) {
-            // the handshake fails anyway; the exception thrown says why
+            hello = sniffer.sniff(socket);
+        } finally {
+            inEnc = sniffer.buffer();
         }
+        clientHello = hello;
+        SSLEngine e = factory.create(hello);
+        if (e == null) {
+            ClientHelloSniffer.refuse(socket, TlsAlert.UNRECOGNIZED_NAME);
+            throw new SSLHandshakeException("no server context for " + (hello.serverName() == null
+                    ? "a client without SNI" : "server name " + hello.serverName()));
+        }
+        e.setUseClientMode(false);
+        attach(e);
     }
 
     private void attach(SSLEngine e) {
@@ -457,11 +365,14 @@ public final class TlsChannel implements ByteChannel {
             case CLOSED:
                 flush();
                 throw new SSLHandshakeException("the engine closed during the handshake");
-            default:
+            case OK:
+            case BUFFER_UNDERFLOW:
                 if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                     handshakeDone = true;
                 }
                 break;
+            default:
+                throw new SSLException("the engine reports an unknown status: " + r.getStatus());
         }
     }
 
@@ -490,11 +401,13 @@ public final class TlsChannel implements ByteChannel {
                 inboundDone = true;
                 closeNotifyReceived = true;
                 throw new SSLHandshakeException("the peer sent close_notify during the handshake");
-            default:
+            case OK:
                 if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
                     handshakeDone = true;
                 }
                 break;
+            default:
+                throw new SSLException("the engine reports an unknown status: " + r.getStatus());
         }
     }
 
@@ -512,22 +425,23 @@ public final class TlsChannel implements ByteChannel {
             task.run();
             ran = true;
         }
-        if (!ran && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-            // No task to run, yet the engine still waits: its step is parked and the only wake-up
-            // is the offload callback.
+        if (!ran && async && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+            // No task to run, yet the engine still waits: its step is parked (another thread has the
+            // task) and the only wake-up is the offload callback, which always comes unless closed.
             if (!socket.isBlocking()) {
                 throw new OffloadPendingException();
             }
             synchronized (wakeupMonitor) {
-                if (wakeups == seen && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                while (wakeups == seen && open && e.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     try {
-                        wakeupMonitor.wait(10);
+                        wakeupMonitor.wait();
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException("interrupted while waiting for an offloaded key operation");
                     }
                 }
             }
+            checkOpen();
         }
     }
 
@@ -582,12 +496,14 @@ public final class TlsChannel implements ByteChannel {
                     case CLOSED:
                         inboundDone = true;
                         closeNotifyReceived = true;
-                        // engines that answer close_notify with their own (BCJSSE) want to wrap it now
+                        // engines that answer close_notify with their own want to wrap it now
                         postHandshake(engine.getHandshakeStatus());
                         break;
-                    default:
+                    case OK:
                         postHandshake(r.getHandshakeStatus());
                         break;
+                    default:
+                        throw new SSLException("the engine reports an unknown status: " + r.getStatus());
                 }
             }
         } finally {
@@ -830,6 +746,9 @@ public final class TlsChannel implements ByteChannel {
             }
         }
         open = false;
+        synchronized (wakeupMonitor) {
+            wakeupMonitor.notifyAll();
+        }
         SSLEngine e = engine;
         if (e != null) {
             e.closeOutbound();
