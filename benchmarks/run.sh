@@ -54,6 +54,10 @@ if [[ ! -f "$SNAP/classes/META-INF/BenchmarkList" || ! -f "$SNAP/classes/dev/asy
   exit 1
 fi
 echo "classpath snapshot: $SNAP"
+# What the recorded files keep: paths relative to the repository, not this machine's.
+relative() { sed -e "s#$SNAP#<classpath snapshot>#g" -e "s#$ROOT/##g" -e "s#VM invoker: .*/bin/java#VM invoker: <JAVA_HOME>/bin/java#"; }
+# JMH's JSON names the java binary by its absolute path
+relative_json() { if [[ -f "$1" ]]; then sed -i -e "s#\"jvm\" : \"[^\"]*/bin/java\"#\"jvm\" : \"<JAVA_HOME>/bin/java\"#" "$1"; fi; }
 JDK_TAG="jdk$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/{print $2}')"
 OUT="$HERE/results/$JDK_TAG"
 mkdir -p "$OUT"
@@ -78,16 +82,18 @@ fi
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/machine.txt"
 if [[ $# -gt 0 ]]; then
   # Custom selection: everything after the stages goes to JMH.
-  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | tee "$OUT/jmh-custom.txt"
+  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-custom.json" "$@" | relative | tee "$OUT/jmh-custom.txt"
+  relative_json "$OUT/jmh-custom.json"
   exit 0
 fi
 if has handshake; then
   "$JAVA" "${HS_JVM[@]}" -cp "$CP" org.openjdk.jmh.Main HandshakeBench "${HS_SETTINGS[@]}" \
-      -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD -rf json -rff "$OUT/jmh-handshake.json" | tee "$OUT/jmh-handshake.txt"
+      -p impl=SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,ASYNC_OFFLOAD -rf json -rff "$OUT/jmh-handshake.json" | relative | tee "$OUT/jmh-handshake.txt"
+  relative_json "$OUT/jmh-handshake.json"
 fi
 if has handoff; then
   "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -cp "$CP" dev.asyncjsse.bench.HandoffProbe 1000 \
-      2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | tee "$OUT/handoff.txt"
+      2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | relative | tee "$OUT/handoff.txt"
   # Steady state: the same two configurations, each in its own JVM for 6000 handshakes, alternated three
   # times; per run the median server CPU of the batches in the second half (after the JIT has settled).
   for round in 1 2 3; do
@@ -96,26 +102,27 @@ if has handoff; then
           dev.asyncjsse.bench.HandshakeProbe $impl TLSv1.3 EC_P256 6000 2>/dev/null | grep " after " \
         | python3 -c 'import sys,statistics; v=[float(l.split("server CPU")[1].split()[0]) for l in sys.stdin]; h=v[len(v)//2:]; print(sys.argv[1], "median server CPU of the last %d batches of 250: %.1f us" % (len(h), statistics.median(h)))' "$impl"
     done
-  done | tee "$OUT/handoff-steady.txt"
+  done | relative | tee "$OUT/handoff-steady.txt"
   # The decorator's cost: BCJSSE (JDK JCA) and AsyncJSSE both with BCJSSE's PKIX key manager and both on
   # the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved: what remains is the decorator itself.
   for proto in TLSv1.3 TLSv1.2; do
     "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.asyncKeyManager=bcjsse \
         -Ddev.asyncjsse.crypto=jdk -cp "$CP" \
         dev.asyncjsse.bench.HandoffProbe 1000 BCJSSE_JDK ASYNC_SYNC $proto EC_P256 2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" || true
-  done | tee "$OUT/decorator.txt"
+  done | relative | tee "$OUT/decorator.txt"
 fi
 if has bulk; then
-  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | tee "$OUT/jmh-bulk-floor.txt"
+  "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -rf json -rff "$OUT/jmh-bulk-floor.json" | relative | tee "$OUT/jmh-bulk-floor.txt"
+  relative_json "$OUT/jmh-bulk-floor.json"
 fi
 if has load; then
-  "$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.asyncjsse.bench.LoadHarness "${LOAD_ARGS[@]}" --out "$OUT/load.csv" | tee "$OUT/load.txt"
+  "$JAVA" -Xms512m -Xmx512m -cp "$CP" dev.asyncjsse.bench.LoadHarness "${LOAD_ARGS[@]}" --out "$OUT/load.csv" | relative | tee "$OUT/load.txt"
 fi
 if [[ $JDK_TAG == jdk17 ]]; then
   PARKED_COUNT=1000  # each parked handshake holds a platform thread on JDK 17; the pool caps parks (EAGAIN beyond)
 fi
 if has parked; then
-  "$JAVA" -Xmx2g -cp "$CP" dev.asyncjsse.bench.ParkedMemory --count "$PARKED_COUNT" | tee "$OUT/parked.txt"
+  "$JAVA" -Xmx2g -cp "$CP" dev.asyncjsse.bench.ParkedMemory --count "$PARKED_COUNT" | relative | tee "$OUT/parked.txt"
 fi
 if has plot; then
   python3 "$HERE/report.py" "$HERE/results"

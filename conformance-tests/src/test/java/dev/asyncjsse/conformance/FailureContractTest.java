@@ -18,8 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Where AsyncJSSE must behave like SunJSSE but (at the time of writing) the engine passes through
- * Bouncy Castle's behaviour. Listed in /work/shared-notes/engine-bugs.md; the engine owner fixes them.
+ * Failure messages where Bouncy Castle on its own says less than SunJSSE: AsyncJSSE's exception must
+ * name the cause (the host name, the expiry, the missing trust anchor, the missing client
+ * certificate), not only the alert.
  */
 class FailureContractTest {
 

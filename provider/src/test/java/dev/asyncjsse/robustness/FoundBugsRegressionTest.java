@@ -16,9 +16,9 @@ import javax.net.ssl.SSLEngineResult;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regression tests for engine bugs the robustness tests found (described in
- * {@code /work/shared-notes/engine-bugs.md}; both fixed in the engine: 4d82117, 5ca70d6 and the
- * getDelegatedTask change).
+ * Regression tests for engine bugs the robustness tests found: a loop that drains delegated tasks
+ * never ended, FINISHED went missing when the handshake's last step ran in a job, and a capacity wait
+ * was lost when another engine took the capacity that freed up.
  */
 class FoundBugsRegressionTest {
 

@@ -20,7 +20,7 @@
  *   <li>{@link dev.asyncjsse.robustness.SoakTest}: 2,000 mixed handshakes with leak checks;
  *       {@code -Dasyncjsse.soak.handshakes=50000} for the long run.</li>
  *   <li>{@link dev.asyncjsse.robustness.FoundBugsRegressionTest}: regression tests for the engine bugs
- *       these tests found (see /work/shared-notes/engine-bugs.md).</li>
+ *       these tests found.</li>
  * </ul>
  *
  * <p>Example: {@code mvn -pl provider -am verify -Dtest='dev.asyncjsse.robustness.*Test'
