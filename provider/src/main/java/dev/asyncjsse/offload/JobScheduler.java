@@ -137,12 +137,8 @@ public final class JobScheduler {
         return capacity;
     }
 
-    public boolean usesVirtualThreads() {
+    boolean usesVirtualThreads() {
         return virtualFactory != null;
     }
 
-    /** Platform threads the pool currently holds, busy or idle; 0 with virtual threads. */
-    public int poolThreads() {
-        return platformPool == null ? 0 : platformPool.getPoolSize();
-    }
 }

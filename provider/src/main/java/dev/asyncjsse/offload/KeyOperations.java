@@ -20,7 +20,7 @@ import javax.crypto.NoSuchPaddingException;
  *
  * <p>Internal: not part of the public API. Thread-safe.
  */
-public final class KeyOperations {
+final class KeyOperations {
 
     @FunctionalInterface
     interface Operation {

@@ -33,13 +33,13 @@ import java.util.concurrent.ExecutorService;
  */
 public final class OffloadSettings {
 
-    public static final String OFFLOAD_PROPERTY = "dev.asyncjsse.offload";
-    public static final String LATENCY_PROPERTY = "dev.asyncjsse.offload.latency";
+    static final String OFFLOAD_PROPERTY = "dev.asyncjsse.offload";
+    static final String LATENCY_PROPERTY = "dev.asyncjsse.offload.latency";
     public static final String TIMEOUT_PROPERTY = "dev.asyncjsse.offload.timeout";
-    public static final String JOBS_PROPERTY = "dev.asyncjsse.jobs";
-    public static final String MAX_JOBS_PROPERTY = "dev.asyncjsse.jobs.max";
-    public static final String KEEP_ALIVE_PROPERTY = "dev.asyncjsse.jobs.keepAlive";
-    public static final String WAIT_BUDGET_PROPERTY = "dev.asyncjsse.waitBudget";
+    static final String JOBS_PROPERTY = "dev.asyncjsse.jobs";
+    static final String MAX_JOBS_PROPERTY = "dev.asyncjsse.jobs.max";
+    static final String KEEP_ALIVE_PROPERTY = "dev.asyncjsse.jobs.keepAlive";
+    static final String WAIT_BUDGET_PROPERTY = "dev.asyncjsse.waitBudget";
     public static final String TLS13_PROPERTY = "dev.asyncjsse.tls13";
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
