@@ -22,6 +22,12 @@ public final class ContextConfig {
     private volatile Duration offloadTimeout;
     private volatile JobScheduler scheduler;
     private final long waitBudgetNanos;
+    /**
+     * Whether this context's key steps (the ones that may use the offloader) have lately parked on an
+     * operation. Then waiting the budget for the next one only holds the caller's thread: it would park
+     * too. Learned from the steps themselves, so an offloader that completes at once keeps the budget.
+     */
+    private volatile boolean keyStepsPark;
 
     ContextConfig(String protocol) {
         this.monitor = new ContextMonitor(protocol);
@@ -62,13 +68,6 @@ public final class ContextConfig {
     long waitBudgetNanos() {
         return waitBudgetNanos;
     }
-
-    /**
-     * Whether this context's key steps (the ones that may use the offloader) have lately parked on an
-     * operation. Then waiting the budget for the next one only holds the caller's thread: it would park
-     * too. Learned from the steps themselves, so an offloader that completes at once keeps the budget.
-     */
-    private volatile boolean keyStepsPark;
 
     /** The wait budget for a step, in nanoseconds: none for a key step while key steps park. */
     long waitBudgetNanos(boolean keyStep) {

@@ -26,6 +26,22 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class HandshakeJob {
 
+    private static final ThreadLocal<HandshakeJob> CURRENT = new ThreadLocal<>();
+
+    private final Work work;
+    private final long timeoutNanos;
+    private final HandshakeTrace trace;
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
+    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    private final AtomicReference<Throwable> offloadFailure = new AtomicReference<>();
+
+    private volatile Phase phase = Phase.CREATED;
+    private volatile boolean everParked;
+    private volatile String cancelReason;
+    private volatile Thread thread;
+    private volatile CompletableFuture<?> awaiting;
+    private volatile JobScheduler scheduler;
+
     /** The work of a step. It runs exactly once, on the job thread. */
     @FunctionalInterface
     public interface Work {
@@ -64,22 +80,6 @@ public final class HandshakeJob {
             return failure;
         }
     }
-
-    private static final ThreadLocal<HandshakeJob> CURRENT = new ThreadLocal<>();
-
-    private final Work work;
-    private final long timeoutNanos;
-    private final HandshakeTrace trace;
-    private final CompletableFuture<Void> settled = new CompletableFuture<>();
-    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
-    private final AtomicReference<Throwable> offloadFailure = new AtomicReference<>();
-
-    private volatile Phase phase = Phase.CREATED;
-    private volatile boolean everParked;
-    private volatile String cancelReason;
-    private volatile Thread thread;
-    private volatile CompletableFuture<?> awaiting;
-    private volatile JobScheduler scheduler;
 
     /**
      * @param work the step

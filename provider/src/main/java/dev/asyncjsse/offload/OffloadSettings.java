@@ -43,6 +43,9 @@ public final class OffloadSettings {
     public static final String TLS13_PROPERTY = "dev.asyncjsse.tls13";
 
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Object EXECUTOR_LOCK = new Object();
+    private static ExecutorService executor;
+    private static int executorThreads;
 
     private OffloadSettings() {}
 
@@ -171,10 +174,6 @@ public final class OffloadSettings {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return loader != null ? loader : OffloadSettings.class.getClassLoader();
     }
-
-    private static final Object EXECUTOR_LOCK = new Object();
-    private static ExecutorService executor;
-    private static int executorThreads;
 
     private static ExecutorService sharedExecutor(int threads) {
         synchronized (EXECUTOR_LOCK) {
