@@ -497,11 +497,6 @@ final class AsyncEngine extends AsyncSSLEngine {
         moveTo(FrontState.HANDSHAKING);
     }
 
-    /**
-     * Cancels the episode's wait for a close and waits (bounded) until the protocol engine is free.
-     *
-     * @return false if the wait did not end: the protocol engine must not be called now
-     */
     /** A close ends a handshake that has not completed: a failure for the monitor, not the offloader's fault. */
     private void reportCloseDuringHandshake() {
         if (state == FrontState.HANDSHAKING || state == FrontState.WAITING) {
@@ -512,6 +507,11 @@ final class AsyncEngine extends AsyncSSLEngine {
         }
     }
 
+    /**
+     * Cancels the episode's wait for a close and waits (bounded) until the protocol engine is free.
+     *
+     * @return false if the wait did not end: the protocol engine must not be called now
+     */
     private boolean abandonEpisode() {
         Episode ep = episode;
         if (ep == null) {
