@@ -254,9 +254,11 @@ def main():
         parts = [open(head).read(), open(targets).read()]
         for d in sorted(glob.glob(os.path.join(root, "jdk*"))):
             parts.append(open(os.path.join(d, "tables.md")).read())
-        robustness = os.path.join(root, "RESULTS.robustness.md")
-        if os.path.exists(robustness):
-            parts.append(open(robustness).read())
+        # hand-written sections measured outside run.sh, in this order
+        for extra in ("RESULTS.robustness.md", "RESULTS.monitoring.md", "RESULTS.hsm.md"):
+            path = os.path.join(root, extra)
+            if os.path.exists(path):
+                parts.append(open(path).read())
         out_file = os.path.join(os.path.dirname(os.path.abspath(root)), "RESULTS.md")
         with open(out_file, "w") as fh:
             fh.write("\n".join(parts))
