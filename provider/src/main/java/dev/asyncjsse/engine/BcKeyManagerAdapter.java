@@ -5,6 +5,8 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
 import org.bouncycastle.jsse.BCX509ExtendedKeyManager;
 import org.bouncycastle.jsse.BCX509Key;
@@ -18,7 +20,9 @@ import org.bouncycastle.jsse.BCX509Key;
  * of a TLS 1.3 server handshake. This adapter passes the key-selection calls straight to the
  * delegate, with the inner engine (the delegate is Bouncy Castle's code, not the application's, and
  * reads the connection's parameters from it), and only swaps the chosen key for the one AsyncJSSE's
- * stack uses: an {@link dev.asyncjsse.jca.OffloadedPrivateKey} when the context has an offloader.
+ * stack uses: an {@link dev.asyncjsse.jca.OffloadedPrivateKey} when the context has an offloader. A
+ * TLS 1.2 server key on a curve the client did not offer is passed over for another
+ * ({@link ClientCurves}), which Bouncy Castle's manager does not do itself.
  * Only BCJSSE's own classes get this; an application subclass of {@link BCX509ExtendedKeyManager}
  * gets {@link KeyManagerAdapter}, so application code always sees the {@code AsyncSSLEngine}.
  *
@@ -45,7 +49,7 @@ final class BcKeyManagerAdapter extends BCX509ExtendedKeyManager {
 
     @Override
     public BCX509Key chooseEngineServerKeyBC(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        return forStack(delegate.chooseEngineServerKeyBC(keyTypes, issuers, engine));
+        return usableServerKey(keyTypes, issuers, engine, types -> delegate.chooseEngineServerKeyBC(types, issuers, engine));
     }
 
     @Override
@@ -55,12 +59,39 @@ final class BcKeyManagerAdapter extends BCX509ExtendedKeyManager {
 
     @Override
     public BCX509Key chooseServerKeyBC(String[] keyTypes, Principal[] issuers, Socket socket) {
-        return forStack(delegate.chooseServerKeyBC(keyTypes, issuers, socket));
+        return usableServerKey(keyTypes, issuers, socket, types -> delegate.chooseServerKeyBC(types, issuers, socket));
     }
 
     @Override
     public BCX509Key chooseClientKeyBC(String[] keyTypes, Principal[] issuers, Socket socket) {
         return forStack(delegate.chooseClientKeyBC(keyTypes, issuers, socket));
+    }
+
+    /**
+     * The delegate's choice among {@code keyTypes} if the client can use it; otherwise another key of
+     * the same type it can use, or the delegate's choice among the remaining key types.
+     */
+    private BCX509Key usableServerKey(String[] keyTypes, Principal[] issuers, Object connection,
+                                      Function<String[], BCX509Key> choose) {
+        String[] remaining = keyTypes;
+        while (remaining != null && remaining.length > 0) {
+            BCX509Key chosen = choose.apply(remaining);
+            ClientCurves curves = chosen == null ? null : ClientCurves.forServerKeyType(chosen.getKeyType(), connection);
+            if (curves == null || curves.permits(chosen.getCertificateChain())) {
+                return forStack(chosen);
+            }
+            String keyType = chosen.getKeyType();
+            String alias = curves.firstPermitted(delegate.getServerAliases(keyType, issuers), delegate::getCertificateChain);
+            if (alias != null) {
+                return getKeyBC(keyType, alias);
+            }
+            String[] others = Arrays.stream(remaining).filter(t -> !keyType.equals(t)).toArray(String[]::new);
+            if (others.length == remaining.length) {
+                return null;
+            }
+            remaining = others;
+        }
+        return null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.asyncjsse.engine;
 
+import dev.asyncjsse.jca.AlgorithmNames;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.util.List;
@@ -13,7 +14,9 @@ import javax.net.ssl.SSLSessionContext;
  * A session of the BCJSSE path as the application sees it: Bouncy Castle's, with the server names the
  * client requested (Bouncy Castle reports them only on a server's handshake session, and not at all
  * on a client's, where SunJSSE reports them on every session), and {@code getPeerCertificateChain}
- * refused as SunJSSE refuses it since JDK 15.
+ * refused as SunJSSE refuses it since JDK 15. The signature algorithms carry SunJSSE's names
+ * ({@link AlgorithmNames#forJsseSession}): the JDK's key and trust managers read them from the
+ * handshake session, and under Bouncy Castle's names they refuse certificates signed with RSASSA-PSS.
  *
  * <p>Internal. As thread-safe as the wrapped session.
  */
@@ -50,13 +53,15 @@ final class EstablishedSession extends ExtendedSSLSession {
     @Override
     public String[] getLocalSupportedSignatureAlgorithms() {
         return delegate instanceof ExtendedSSLSession
-                ? ((ExtendedSSLSession) delegate).getLocalSupportedSignatureAlgorithms() : new String[0];
+                ? AlgorithmNames.forJsseSession(((ExtendedSSLSession) delegate).getLocalSupportedSignatureAlgorithms())
+                : new String[0];
     }
 
     @Override
     public String[] getPeerSupportedSignatureAlgorithms() {
         return delegate instanceof ExtendedSSLSession
-                ? ((ExtendedSSLSession) delegate).getPeerSupportedSignatureAlgorithms() : new String[0];
+                ? AlgorithmNames.forJsseSession(((ExtendedSSLSession) delegate).getPeerSupportedSignatureAlgorithms())
+                : new String[0];
     }
 
     @Override

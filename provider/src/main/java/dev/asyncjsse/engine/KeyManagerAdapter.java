@@ -14,7 +14,8 @@ import javax.net.ssl.X509KeyManager;
 /**
  * Wraps the application's key manager for Bouncy Castle: translates key types
  * ({@link KeyTypes}), hands the application its {@link dev.asyncjsse.AsyncSSLEngine} instead of
- * Bouncy Castle's inner engine, and, when the context has an offloader, returns an
+ * Bouncy Castle's inner engine, passes over a TLS 1.2 server certificate on a curve the client did
+ * not offer ({@link ClientCurves}), and, when the context has an offloader, returns an
  * {@link OffloadedPrivateKey} so every operation with the key goes to the offloader.
  *
  * <p>Internal. As thread-safe as the wrapped key manager.
@@ -34,10 +35,12 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         SSLEngine outer = engines.outer(engine);
+        ClientCurves curves = ClientCurves.forServerKeyType(keyType, engine);
         for (String candidate : KeyTypes.candidates(keyType)) {
             String alias = delegate instanceof X509ExtendedKeyManager
                     ? ((X509ExtendedKeyManager) delegate).chooseEngineServerAlias(candidate, issuers, outer)
                     : delegate.chooseServerAlias(candidate, issuers, null);
+            alias = usableServerAlias(alias, candidate, issuers, curves);
             if (alias != null) {
                 return alias;
             }
@@ -56,13 +59,22 @@ final class KeyManagerAdapter extends X509ExtendedKeyManager {
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        ClientCurves curves = ClientCurves.forServerKeyType(keyType, socket);
         for (String candidate : KeyTypes.candidates(keyType)) {
-            String alias = delegate.chooseServerAlias(candidate, issuers, socket);
+            String alias = usableServerAlias(delegate.chooseServerAlias(candidate, issuers, socket), candidate, issuers, curves);
             if (alias != null) {
                 return alias;
             }
         }
         return null;
+    }
+
+    /** {@code chosen} if the client can use it, else another alias of {@code keyType} it can use, else null. */
+    private String usableServerAlias(String chosen, String keyType, Principal[] issuers, ClientCurves curves) {
+        if (chosen == null || curves == null || curves.permits(delegate.getCertificateChain(chosen))) {
+            return chosen;
+        }
+        return curves.firstPermitted(delegate.getServerAliases(keyType, issuers), delegate::getCertificateChain);
     }
 
     @Override

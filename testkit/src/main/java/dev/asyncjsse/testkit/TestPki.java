@@ -51,7 +51,7 @@ import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
- * Makes certificates on the fly: a CA and leaf certificates for EC P-256, RSA-2048, RSASSA-PSS and
+ * Makes certificates on the fly: a CA and leaf certificates for EC P-256 and P-384, RSA-2048, RSASSA-PSS and
  * Ed25519 keys, signed with the JDK's own providers and encoded with Bouncy Castle's ASN.1 classes.
  * Used by tests, benchmarks and the demo, so nothing depends on files checked into the repository.
  *
@@ -60,7 +60,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 public final class TestPki {
 
     /** Key kinds a leaf certificate can have. */
-    public enum KeyKind { EC_P256, RSA_2048, RSA_PSS_2048, ED25519 }
+    public enum KeyKind { EC_P256, EC_P384, RSA_2048, RSA_PSS_2048, ED25519 }
 
     /** A private key with its certificate chain, leaf first. */
     public static final class Identity {
@@ -159,6 +159,10 @@ public final class TestPki {
                 kpg = KeyPairGenerator.getInstance("EC");
                 kpg.initialize(new ECGenParameterSpec("secp256r1"));
                 break;
+            case EC_P384:
+                kpg = KeyPairGenerator.getInstance("EC");
+                kpg.initialize(new ECGenParameterSpec("secp384r1"));
+                break;
             case RSA_2048:
                 kpg = KeyPairGenerator.getInstance("RSA");
                 kpg.initialize(2048);
@@ -236,6 +240,8 @@ public final class TestPki {
         switch (kind) {
             case EC_P256:
                 return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+            case EC_P384:
+                return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA384);
             case RSA_2048:
                 return new AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption, DERNull.INSTANCE);
             case RSA_PSS_2048:
@@ -253,6 +259,8 @@ public final class TestPki {
         switch (kind) {
             case EC_P256:
                 return "SHA256withECDSA";
+            case EC_P384:
+                return "SHA384withECDSA";
             case RSA_2048:
                 return "SHA256withRSA";
             case RSA_PSS_2048:
