@@ -72,7 +72,7 @@ class HandshakeInteropTest {
         if (protocol.equals("TLSv1.3")) {
             assertTrue(suite.matches("TLS_(AES_(128|256)_GCM_SHA(256|384)|CHACHA20_POLY1305_SHA256)"), suite);
         } else {
-            String auth = kind == KeyKind.EC_P256 || kind == KeyKind.ED25519 ? "ECDSA" : "RSA";
+            String auth = kind == KeyKind.EC_P256 || kind == KeyKind.EC_P384 || kind == KeyKind.ED25519 ? "ECDSA" : "RSA";
             assertTrue(suite.startsWith("TLS_ECDHE_" + auth + "_WITH_"), suite);
         }
         assertEquals(id.certificate(), c.getSession().getPeerCertificates()[0]);
