@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The engine front's contract, each scenario run on SunJSSE and on AsyncJSSE with the same
  * assertions: default role, names checked by the setters, a client that reads first, small
  * destinations, half close, exception types, session getters, and the server's answer to first
- * flights it must refuse (issue items 1 to 7, 10 and 11).
+ * flights it must refuse (issue items 1 to 7, 10 and 11). Where SunJSSE departs from an RFC, the
+ * test says so and asserts the RFC's rule on AsyncJSSE only.
  */
 class FrontContractParityTest {
 
@@ -321,6 +322,48 @@ class FrontContractParityTest {
         Refusal refused = Refusal.of(stack, hello);
         assertInstanceOf(SSLProtocolException.class, refused.failure, String.valueOf(refused.failure));
         assertEquals(10, refused.alert, "unexpected_message");
+    }
+
+    /** RFC 8446 section 5.1: no other record may come between the records of a handshake message. */
+    @ParameterizedTest(name = "{0} content type {1}")
+    @CsvSource({"SUN,20", "ASYNC,20", "SUN,23", "ASYNC,23"})
+    void aRecordOfAnotherTypeInsideTheClientHelloGetsUnexpectedMessage(Stack stack, byte type) throws Exception {
+        Refusal refused = Refusal.of(stack, RawClientHello.withRecordInside(new byte[] {type, 3, 3, 0, 1, 1}));
+        assertInstanceOf(SSLProtocolException.class, refused.failure, String.valueOf(refused.failure));
+        assertEquals(10, refused.alert, "unexpected_message");
+    }
+
+    /**
+     * The client's fatal alert between the records of its ClientHello ends the handshake. SunJSSE
+     * answers it with unexpected_message; AsyncJSSE does not answer a fatal alert (RFC 8446 section
+     * 6.2: no further data is sent after one).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SUN", "ASYNC"})
+    void theClientsAlertInsideItsClientHelloEndsTheHandshake(Stack stack) throws Exception {
+        Refusal refused = Refusal.of(stack, RawClientHello.withRecordInside(new byte[] {21, 3, 3, 0, 2, 2, 40}));
+        assertNotNull(refused.failure, "the handshake failed");
+        if (stack == Stack.ASYNC) {
+            assertInstanceOf(SSLHandshakeException.class, refused.failure, Failures.text(refused.failure));
+            assertTrue(Failures.text(refused.failure).contains("handshake_failure"), Failures.text(refused.failure));
+            assertEquals(-1, refused.alert, "a received fatal alert is not answered");
+        }
+    }
+
+    /**
+     * RFC 8446 section 5.1: a ClientHello must end at a record boundary; if it does not, the server
+     * sends unexpected_message. SunJSSE fails such a first flight without an alert, which AsyncJSSE
+     * does not copy.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SUN", "ASYNC"})
+    void aClientHelloThatDoesNotEndItsRecordIsRefused(Stack stack) throws Exception {
+        Refusal refused = Refusal.of(stack, RawClientHello.followedInItsRecordBy(new byte[] {20, 0, 0, 0}));
+        assertNotNull(refused.failure, "the handshake failed");
+        if (stack == Stack.ASYNC) {
+            assertInstanceOf(SSLProtocolException.class, refused.failure, Failures.text(refused.failure));
+            assertEquals(10, refused.alert, "unexpected_message");
+        }
     }
 
     /**

@@ -9,7 +9,7 @@ import javax.net.ssl.SSLEngine;
 /**
  * A SunJSSE client's ClientHello as bytes, and variants of it that a real client would never send:
  * another server name (with every length around it fixed), another legacy_version, a truncated
- * extensions block.
+ * extensions block, another record between the hello's records, more bytes after it in its record.
  */
 final class RawClientHello {
 
@@ -74,6 +74,27 @@ final class RawClientHello {
         add16(h, 3, -n);
         add24(h, 6, -n);
         return Arrays.copyOf(h, h.length - n);
+    }
+
+    /** The hello's message cut into two handshake records, with {@code record} between them. */
+    static byte[] withRecordInside(byte[] record) throws Exception {
+        byte[] h = hello();
+        int cut = 100;
+        int rest = h.length - 5 - cut;
+        ByteBuffer out = ByteBuffer.allocate(h.length + 5 + record.length);
+        out.put(h, 0, 3).putShort((short) cut).put(h, 5, cut);
+        out.put(record);
+        out.put(h, 0, 3).putShort((short) rest).put(h, 5 + cut, rest);
+        return out.array();
+    }
+
+    /** The hello's record with {@code more} appended after the ClientHello, the record length fixed. */
+    static byte[] followedInItsRecordBy(byte[] more) throws Exception {
+        byte[] h = hello();
+        byte[] r = Arrays.copyOf(h, h.length + more.length);
+        System.arraycopy(more, 0, r, h.length, more.length);
+        add16(r, 3, more.length);
+        return r;
     }
 
     private static int extensionsLengthOffset(byte[] r) {

@@ -347,7 +347,7 @@ final class AsyncEngine extends AsyncSSLEngine {
             }
             hello = ClientHelloExplorer.explore(stash.buffer());
         }
-        FirstFlight.Refusal refusal = FirstFlight.check(stash.hasRemaining() ? stash.buffer() : src, hello);
+        FirstFlight.Refusal refusal = FirstFlight.check(hello);
         if (refusal != null) {
             failureCause = refusal.exception;
             moveTo(FrontState.FAILED);

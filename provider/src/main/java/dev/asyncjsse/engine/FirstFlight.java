@@ -1,7 +1,6 @@
 package dev.asyncjsse.engine;
 
 import dev.asyncjsse.nio.ClientHello;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
@@ -17,8 +16,6 @@ import javax.net.ssl.SSLProtocolException;
  */
 final class FirstFlight {
 
-    private static final int MAX_PLAINTEXT = 1 << 14;
-    private static final int CLIENT_HELLO = 1;
     private static final int SSL3 = 0x0300;
 
     private FirstFlight() {}
@@ -35,18 +32,17 @@ final class FirstFlight {
     }
 
     /**
-     * Checks the first flight at {@code input}'s position, which the explorer has answered with
-     * {@code hello} (complete, not TLS, or malformed).
+     * Checks the first flight as the explorer has answered it: complete, not TLS, or malformed.
      *
      * @return the refusal, or {@code null} if a protocol engine may have the bytes
      */
-    static Refusal check(ByteBuffer input, ClientHello hello) {
+    static Refusal check(ClientHello hello) {
         switch (hello.status()) {
             case COMPLETE:
                 return checkHello(hello);
             case NOT_TLS:
             case MALFORMED:
-                return checkRecord(input, hello.message());
+                return refuse(hello);
             case NEED_MORE_BYTES:
                 return null;
             default:
@@ -75,31 +71,22 @@ final class FirstFlight {
         return null;
     }
 
-    private static Refusal checkRecord(ByteBuffer input, String why) {
-        int type = TlsRecords.contentType(input);
-        if (type == TlsRecords.ALERT) {
-            // the peer's alert is for the protocol engine to read: an alert is never answered with one
+    /**
+     * Bytes the explorer refused, with the alert it chose: a ClientHello that cannot be decoded is a
+     * handshake failure, as SunJSSE reports it; a record layer that breaks the rules is a protocol error.
+     */
+    private static Refusal refuse(ClientHello hello) {
+        int alert = hello.alert();
+        if (alert < 0) {
+            // the client's own alert: the protocol engine reads it, and it is never answered
             return null;
         }
-        if (type != TlsRecords.HANDSHAKE) {
-            // RFC 8446 section 5: an unexpected record type is refused with unexpected_message
-            return new Refusal(TlsAlert.UNEXPECTED_MESSAGE, protocol("the client did not start a TLS handshake: " + why));
+        if (alert == TlsAlert.DECODE_ERROR) {
+            return new Refusal(alert, handshake("malformed ClientHello: " + hello.message()));
         }
-        int p = input.position();
-        if (input.remaining() >= 2 && (input.get(p + 1) & 0xff) != 3) {
-            return new Refusal(TlsAlert.PROTOCOL_VERSION, protocol("the first record's version is not TLS: " + why));
-        }
-        int length = TlsRecords.recordLength(input) - TlsRecords.HEADER_LENGTH;
-        if (length > MAX_PLAINTEXT) {
-            // RFC 8446 section 5.1: a plaintext record longer than 2^14 is refused with record_overflow
-            return new Refusal(TlsAlert.RECORD_OVERFLOW, protocol("the first record is too long: " + why));
-        }
-        if (length > 0 && input.remaining() > TlsRecords.HEADER_LENGTH
-                && (input.get(p + TlsRecords.HEADER_LENGTH) & 0xff) != CLIENT_HELLO) {
-            return new Refusal(TlsAlert.UNEXPECTED_MESSAGE, protocol("the first handshake message is not a ClientHello: " + why));
-        }
-        // RFC 8446 section 6.2: a message that cannot be parsed is refused with decode_error
-        return new Refusal(TlsAlert.DECODE_ERROR, handshake("malformed ClientHello: " + why));
+        String what = hello.status() == ClientHello.Status.NOT_TLS
+                ? "the client did not start a TLS handshake: " : "the client's first flight breaks the record layer: ";
+        return new Refusal(alert, protocol(what + hello.message()));
     }
 
     private static SSLException protocol(String message) {

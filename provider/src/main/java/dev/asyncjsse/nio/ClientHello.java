@@ -33,6 +33,7 @@ public final class ClientHello {
 
     private final Status status;
     private final String message;
+    private final int alert;
     private final int bytesNeeded;
     private final int length;
     private final int recordVersion;
@@ -42,11 +43,12 @@ public final class ClientHello {
     private final List<String> serverNames;
     private final List<String> applicationProtocols;
 
-    private ClientHello(Status status, String message, int bytesNeeded, int length, int recordVersion, int legacyVersion,
-                        List<Integer> supportedVersions, List<Integer> cipherSuites, List<String> serverNames,
-                        List<String> applicationProtocols) {
+    private ClientHello(Status status, String message, int alert, int bytesNeeded, int length, int recordVersion,
+                        int legacyVersion, List<Integer> supportedVersions, List<Integer> cipherSuites,
+                        List<String> serverNames, List<String> applicationProtocols) {
         this.status = status;
         this.message = message;
+        this.alert = alert;
         this.bytesNeeded = bytesNeeded;
         this.length = length;
         this.recordVersion = recordVersion;
@@ -58,20 +60,23 @@ public final class ClientHello {
     }
 
     static ClientHello needMore(int bytesNeeded, String message) {
-        return new ClientHello(Status.NEED_MORE_BYTES, message, bytesNeeded, 0, -1, -1, List.of(), List.of(), List.of(), List.of());
+        return new ClientHello(Status.NEED_MORE_BYTES, message, -1, bytesNeeded, 0, -1, -1, List.of(), List.of(), List.of(),
+                List.of());
     }
 
-    static ClientHello notTls(String message) {
-        return new ClientHello(Status.NOT_TLS, message, 0, 0, -1, -1, List.of(), List.of(), List.of(), List.of());
+    /** @param alert the alert refusing these bytes, or -1 if they must not be answered */
+    static ClientHello notTls(String message, int alert) {
+        return new ClientHello(Status.NOT_TLS, message, alert, 0, 0, -1, -1, List.of(), List.of(), List.of(), List.of());
     }
 
-    static ClientHello malformed(String message) {
-        return new ClientHello(Status.MALFORMED, message, 0, 0, -1, -1, List.of(), List.of(), List.of(), List.of());
+    /** @param alert the alert refusing these bytes, or -1 if they must not be answered */
+    static ClientHello malformed(String message, int alert) {
+        return new ClientHello(Status.MALFORMED, message, alert, 0, 0, -1, -1, List.of(), List.of(), List.of(), List.of());
     }
 
     static ClientHello complete(int length, int recordVersion, int legacyVersion, List<Integer> supportedVersions,
                                 List<Integer> cipherSuites, List<String> serverNames, List<String> alpn) {
-        return new ClientHello(Status.COMPLETE, "ClientHello complete", 0, length, recordVersion, legacyVersion,
+        return new ClientHello(Status.COMPLETE, "ClientHello complete", -1, 0, length, recordVersion, legacyVersion,
                 supportedVersions, cipherSuites, serverNames, alpn);
     }
 
@@ -88,6 +93,21 @@ public final class ClientHello {
     /** A human-readable reason for the status, never {@code null} (for MALFORMED: what is wrong and where). */
     public String message() {
         return message;
+    }
+
+    /**
+     * For {@link Status#NOT_TLS} and {@link Status#MALFORMED}: the fatal alert a TLS server answers these
+     * bytes with, as the RFCs prescribe: {@code decode_error} (50) for a ClientHello that cannot be
+     * decoded, {@code unexpected_message} (10) for a record or message that does not belong there
+     * (RFC 8446 sections 5 and 5.1), {@code record_overflow} (22) for a record longer than 2^14 bytes,
+     * {@code protocol_version} (70) for a record whose major version is not 3. -1 when the bytes must
+     * not be answered (they start with the client's own alert, RFC 8446 section 6.2) and for the other
+     * statuses.
+     *
+     * @return the alert description, or -1
+     */
+    public int alert() {
+        return alert;
     }
 
     /**
@@ -184,7 +204,8 @@ public final class ClientHello {
     @Override
     public String toString() {
         if (status != Status.COMPLETE) {
-            return "ClientHello[" + status + ": " + message + (status == Status.NEED_MORE_BYTES ? ", need >= " + bytesNeeded : "") + "]";
+            return "ClientHello[" + status + ": " + message + (status == Status.NEED_MORE_BYTES ? ", need >= " + bytesNeeded : "")
+                    + (alert >= 0 ? ", alert " + alert : "") + "]";
         }
         StringBuilder suites = new StringBuilder();
         for (int s : cipherSuites) {

@@ -1,5 +1,6 @@
 package dev.asyncjsse.nio;
 
+import dev.asyncjsse.engine.TlsAlert;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ public final class ClientHelloExplorer {
     /** Largest ClientHello body accepted; real ones, post-quantum key shares included, are far smaller. */
     static final int MAX_HELLO = 1 << 17;
 
+    private static final int ALERT = 21;
     private static final int HANDSHAKE = 22;
     private static final int CLIENT_HELLO = 1;
     private static final int EXT_SERVER_NAME = 0;
@@ -53,14 +55,16 @@ public final class ClientHelloExplorer {
         if (first != HANDSHAKE) {
             if ((first & 0x80) != 0 && limit - start >= 3 && (buffer.get(start + 2) & 0xff) == 1) {
                 return ClientHello.notTls("an SSLv2-compatible ClientHello (first byte 0x"
-                        + hex2(first) + "); SSLv2-format hellos are not supported");
+                        + hex2(first) + "); SSLv2-format hellos are not supported", TlsAlert.UNEXPECTED_MESSAGE);
             }
+            // RFC 8446 section 5: an unexpected record type gets unexpected_message; the client's own
+            // alert is never answered (section 6.2)
             return ClientHello.notTls("the first byte is 0x" + hex2(first) + describe(first)
-                    + ", not 0x16 (a TLS handshake record)");
+                    + ", not 0x16 (a TLS handshake record)", first == ALERT ? -1 : TlsAlert.UNEXPECTED_MESSAGE);
         }
         if (limit - start >= 2 && (buffer.get(start + 1) & 0xff) != 3) {
             return ClientHello.notTls("the record starts with 0x16 but its major version is "
-                    + (buffer.get(start + 1) & 0xff) + ", not 3");
+                    + (buffer.get(start + 1) & 0xff) + ", not 3", TlsAlert.PROTOCOL_VERSION);
         }
 
         byte[] message = new byte[64];
@@ -91,11 +95,13 @@ public final class ClientHelloExplorer {
             }
             int length = u16(buffer, p + 3);
             if (length == 0) {
-                return ClientHello.malformed("the handshake record at offset " + (p - start) + " is empty");
+                return ClientHello.malformed("the handshake record at offset " + (p - start) + " is empty",
+                        TlsAlert.DECODE_ERROR);
             }
             if (length > MAX_PLAINTEXT) {
+                // RFC 8446 section 5.1
                 return ClientHello.malformed("the handshake record at offset " + (p - start) + " claims " + length
-                        + " bytes; plaintext records hold at most " + MAX_PLAINTEXT);
+                        + " bytes; plaintext records hold at most " + MAX_PLAINTEXT, TlsAlert.RECORD_OVERFLOW);
             }
             int available = Math.min(length, have - 5);
             if (messageSize + available > message.length) {
@@ -107,24 +113,24 @@ public final class ClientHelloExplorer {
             messageSize += available;
             if (messageLength < 0 && messageSize >= 1 && (message[0] & 0xff) != CLIENT_HELLO) {
                 return ClientHello.malformed("the first handshake message has type " + (message[0] & 0xff)
-                        + ", not ClientHello (1)");
+                        + ", not ClientHello (1)", TlsAlert.UNEXPECTED_MESSAGE);
             }
             if (messageLength < 0 && messageSize >= 4) {
                 int bodyLength = ((message[1] & 0xff) << 16) | ((message[2] & 0xff) << 8) | (message[3] & 0xff);
                 if (bodyLength > MAX_HELLO) {
                     return ClientHello.malformed("the ClientHello claims " + bodyLength + " bytes; at most " + MAX_HELLO
-                            + " are accepted");
+                            + " are accepted", TlsAlert.DECODE_ERROR);
                 }
                 if (bodyLength < 38) {
                     return ClientHello.malformed("the ClientHello claims " + bodyLength
-                            + " bytes, fewer than its fixed fields need (38)");
+                            + " bytes, fewer than its fixed fields need (38)", TlsAlert.DECODE_ERROR);
                 }
                 messageLength = 4 + bodyLength;
             }
             if (available < length) {
                 int missing = length - available;
                 if (messageLength > 0 && messageSize > messageLength) {
-                    return ClientHello.malformed("the record at offset " + (p - start)
+                    return unaligned(message, messageLength, "the record at offset " + (p - start)
                             + " carries bytes after the ClientHello");
                 }
                 return ClientHello.needMore(missing, "the record at offset " + (p - start) + " is incomplete ("
@@ -133,7 +139,7 @@ public final class ClientHelloExplorer {
             p += 5 + length;
             if (messageLength > 0 && messageSize >= messageLength) {
                 if (messageSize > messageLength) {
-                    return ClientHello.malformed("the record ending at offset " + (p - start) + " carries "
+                    return unaligned(message, messageLength, "the record ending at offset " + (p - start) + " carries "
                             + (messageSize - messageLength) + " bytes after the ClientHello");
                 }
                 return parse(message, messageLength, p - start, recordVersion);
@@ -144,14 +150,30 @@ public final class ClientHelloExplorer {
     private static ClientHello checkRecordStart(ByteBuffer buffer, int p, int start, int limit) {
         int type = buffer.get(p) & 0xff;
         if (type != HANDSHAKE) {
+            // RFC 8446 section 5.1: no other record may come between the records of a handshake message.
+            // The client's own alert is not answered (section 6.2): the engine reads it.
             return ClientHello.malformed("the record at offset " + (p - start) + " has content type " + type
-                    + " before the ClientHello is complete; only handshake records (22) may carry it");
+                    + " before the ClientHello is complete; only handshake records (22) may carry it",
+                    type == ALERT ? -1 : TlsAlert.UNEXPECTED_MESSAGE);
         }
         if (limit - p >= 2 && (buffer.get(p + 1) & 0xff) != 3) {
             return ClientHello.malformed("the record at offset " + (p - start) + " has major version "
-                    + (buffer.get(p + 1) & 0xff) + ", not 3");
+                    + (buffer.get(p + 1) & 0xff) + ", not 3", TlsAlert.PROTOCOL_VERSION);
         }
         return null;
+    }
+
+    /**
+     * A ClientHello followed by more bytes in its last record. If the ClientHello itself is sound, it
+     * does not end at a record boundary, which RFC 8446 section 5.1 requires of it (unexpected_message);
+     * otherwise what is wrong with it (decode_error).
+     */
+    private static ClientHello unaligned(byte[] message, int messageLength, String what) {
+        ClientHello hello = parse(message, messageLength, 0, -1);
+        if (!hello.isComplete()) {
+            return ClientHello.malformed(what + ", and " + hello.message(), hello.alert());
+        }
+        return ClientHello.malformed(what + "; a ClientHello must end at a record boundary", TlsAlert.UNEXPECTED_MESSAGE);
     }
 
     private static ClientHello parse(byte[] m, int messageLength, int totalLength, int recordVersion) {
@@ -214,7 +236,8 @@ public final class ClientHelloExplorer {
             }
             return ClientHello.complete(totalLength, recordVersion, legacyVersion, versions, suites, names, alpn);
         } catch (Malformed e) {
-            return ClientHello.malformed("bad ClientHello: " + e.getMessage());
+            // RFC 8446 section 6.2: a message that cannot be parsed gets decode_error
+            return ClientHello.malformed("bad ClientHello: " + e.getMessage(), TlsAlert.DECODE_ERROR);
         }
     }
 

@@ -35,7 +35,7 @@ final class ClientHelloSniffer {
      * @throws NeedsReadException (non-blocking) if more bytes must come first
      * @throws EOFException if the peer closes the connection before the ClientHello is complete
      * @throws SSLHandshakeException if the bytes are not TLS, or the ClientHello is malformed (the
-     *     peer then gets a decode_error alert)
+     *     peer then gets the alert {@link ClientHello#alert()} names, as an engine would send it)
      */
     ClientHello sniff(SocketChannel socket) throws IOException {
         while (true) {
@@ -46,9 +46,10 @@ final class ClientHelloSniffer {
                 case COMPLETE:
                     return hello;
                 case NOT_TLS:
+                    refuseIfAnswered(socket, hello);
                     throw new SSLHandshakeException("the client did not start TLS: " + hello.message());
                 case MALFORMED:
-                    refuse(socket, TlsAlert.DECODE_ERROR);
+                    refuseIfAnswered(socket, hello);
                     throw new SSLHandshakeException("malformed ClientHello: " + hello.message());
                 case NEED_MORE_BYTES:
                     read(socket, hello);
@@ -73,6 +74,12 @@ final class ClientHelloSniffer {
         }
         if (n == 0) {
             throw new NeedsReadException();
+        }
+    }
+
+    private static void refuseIfAnswered(SocketChannel socket, ClientHello refused) {
+        if (refused.alert() >= 0) {
+            refuse(socket, refused.alert());
         }
     }
 

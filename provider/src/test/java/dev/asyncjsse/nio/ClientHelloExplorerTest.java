@@ -185,6 +185,48 @@ class ClientHelloExplorerTest {
         malformed(bad, "extensions length");
     }
 
+    /**
+     * The alert each refusal names: decode_error for what cannot be decoded, unexpected_message for a
+     * record or message out of place (RFC 8446 sections 5 and 5.1), record_overflow and protocol_version
+     * for the record layer, and none for the client's own alert (section 6.2) or bytes not refused.
+     */
+    @Test
+    void eachRefusalNamesTheAlertTheRfcsPrescribe() {
+        assertEquals(10, explore("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII)).alert(), "plain text");
+        assertEquals(10, explore(new byte[] {(byte) 0x80, 0x2e, 0x01, 0x03, 0x01}).alert(), "an SSLv2 hello");
+        assertEquals(-1, explore(new byte[] {21, 3, 3, 0, 2, 2, 40}).alert(), "the client's alert is not answered");
+        assertEquals(70, explore(new byte[] {0x16, 0x02}).alert(), "a record version that is not TLS");
+        assertEquals(50, malformed(new byte[] {0x16, 3, 1, 0, 0}, "empty").alert());
+        assertEquals(22, malformed(new byte[] {0x16, 3, 1, 0x40, 0x01}, "at most 16384").alert());
+        assertEquals(10, malformed(new byte[] {0x16, 3, 1, 0, 4, 2, 0, 0, 0}, "not ClientHello").alert());
+
+        byte[] message = ExplorerFixtures.recordedMessage();
+        byte[] two = ExplorerFixtures.records(message, 100);
+        two[105] = 20;
+        assertEquals(10, malformed(two, "content type 20").alert(), "a ChangeCipherSpec between the hello's records");
+        two[105] = 21;
+        assertEquals(-1, malformed(two, "content type 21").alert(), "an alert between them is the client's to send");
+        two[105] = 22;
+        two[106] = 4;
+        assertEquals(70, malformed(two, "major version 4").alert());
+
+        byte[] hello = ExplorerFixtures.recordedClientHello();
+        byte[] bad = hello.clone();
+        bad[43] = 33;
+        assertEquals(50, malformed(bad, "legacy_session_id is 33 bytes").alert());
+
+        byte[] followed = Arrays.copyOf(message, message.length + 4);
+        followed[message.length] = 20; // the header of another handshake message in the hello's record
+        assertEquals(10, malformed(ExplorerFixtures.records(followed), "must end at a record boundary").alert(),
+                "a sound ClientHello that does not end its record");
+        bad = hello.clone();
+        bad[7] = 0;
+        assertEquals(50, malformed(bad, "bad ClientHello").alert(), "a cut-short ClientHello with more bytes in its record");
+
+        assertEquals(-1, explore(hello).alert(), "complete");
+        assertEquals(-1, explore(hello, 0, 10).alert(), "incomplete");
+    }
+
     @Test
     void malformedMessagesAreNeverEmpty() {
         byte[] hello = ExplorerFixtures.recordedClientHello();

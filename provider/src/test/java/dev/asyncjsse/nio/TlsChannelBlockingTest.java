@@ -193,6 +193,27 @@ class TlsChannelBlockingTest {
         }
     }
 
+    /**
+     * A first flight the server refuses before it has an engine gets the alert an AsyncJSSE engine
+     * would send for it ({@link ClientHello#alert()}), not one alert for everything.
+     */
+    @ParameterizedTest(name = "{0}: alert {2}")
+    @CsvSource({"empty handshake record,1603010000,50", "a ServerHello first,160301000402000000,10",
+                "a record over 2^14 bytes,1603014001,22", "a record version that is not TLS,1602,70"})
+    void aRefusedFirstFlightGetsTheAlertAnEngineSends(String what, String hex, int alert) throws Exception {
+        SocketChannel[] pair = Fixtures.socketPair();
+        try (SocketChannel client = pair[0];
+             TlsChannel server = TlsChannel.server(pair[1], Fixtures.server(Fixtures.LOCALHOST, -1)).build()) {
+            client.write(ByteBuffer.wrap(java.util.HexFormat.of().parseHex(hex)));
+            assertThrows(SSLException.class, server::handshake);
+            ByteBuffer answer = ByteBuffer.allocate(7);
+            while (answer.hasRemaining() && client.read(answer) >= 0) {
+                // a blocking read: the alert is written before handshake() throws
+            }
+            assertArrayEquals(new byte[] {21, 3, 3, 0, 2, 2, (byte) alert}, answer.array(), what);
+        }
+    }
+
     @ParameterizedTest(name = "sniffed {0} bytes")
     @CsvSource({"1", "5", "100", "-1"})
     void serverStartsWithSniffedBytes(int sniff) throws Exception {
