@@ -13,14 +13,14 @@ import javax.net.ssl.SSLSessionContext;
 /**
  * A session of the BCJSSE path as the application sees it: Bouncy Castle's, with the server names the
  * client requested (Bouncy Castle reports them only on a server's handshake session, and not at all
- * on a client's, where SunJSSE reports them on every session), and {@code getPeerCertificateChain}
- * refused as SunJSSE refuses it since JDK 15. The signature algorithms carry SunJSSE's names
+ * on a client's, where SunJSSE reports them on every session); {@code getPeerCertificateChain} is
+ * refused as for every session ({@link SessionBase}). The signature algorithms carry SunJSSE's names
  * ({@link AlgorithmNames#forJsseSession}): the JDK's key and trust managers read them from the
  * handshake session, and under Bouncy Castle's names they refuse certificates signed with RSASSA-PSS.
  *
  * <p>Internal. As thread-safe as the wrapped session.
  */
-final class EstablishedSession extends ExtendedSSLSession {
+final class EstablishedSession extends SessionBase {
 
     private final SSLSession delegate;
     private final List<SNIServerName> requestedServerNames;
@@ -127,13 +127,6 @@ final class EstablishedSession extends ExtendedSSLSession {
     @Override
     public Certificate[] getLocalCertificates() {
         return delegate.getLocalCertificates();
-    }
-
-    @SuppressWarnings("removal")
-    @Override
-    @Deprecated
-    public javax.security.cert.X509Certificate[] getPeerCertificateChain() {
-        throw new UnsupportedOperationException("getPeerCertificateChain is deprecated and not supported; use getPeerCertificates");
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSessionContext;
@@ -17,7 +16,7 @@ import javax.net.ssl.SSLSessionContext;
  *
  * <p>Internal. Thread-safe.
  */
-final class NullSession extends ExtendedSSLSession {
+final class NullSession extends SessionBase {
 
     private final String peerHost;
     private final int peerPort;
@@ -115,13 +114,6 @@ final class NullSession extends ExtendedSSLSession {
     @Override
     public Certificate[] getLocalCertificates() {
         return null;
-    }
-
-    @SuppressWarnings("removal")
-    @Override
-    @Deprecated
-    public javax.security.cert.X509Certificate[] getPeerCertificateChain() {
-        throw new UnsupportedOperationException("getPeerCertificateChain is deprecated and not supported; use getPeerCertificates");
     }
 
     @Override

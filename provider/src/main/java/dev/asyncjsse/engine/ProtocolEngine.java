@@ -101,10 +101,13 @@ public interface ProtocolEngine {
     /** @return true once the closing records were produced */
     boolean isOutboundDone();
 
-    /** @return the current session (the null session before the handshake completes); never {@code null} */
+    /**
+     * @return the current session (the null session before the handshake completes); never
+     *     {@code null}; a {@link SessionBase}, so that it answers as every AsyncJSSE session does
+     */
     SSLSession session();
 
-    /** @return the session being negotiated, or {@code null} outside the handshake */
+    /** @return the session being negotiated ({@link SessionBase} too), or {@code null} outside the handshake */
     SSLSession handshakeSession();
 
     /** @return the negotiated application protocol, {@code ""} for none, {@code null} before it is known */

@@ -28,15 +28,6 @@ public final class ContextMonitor implements OffloadMXBean {
     private static final boolean JMX_PRESENT = ModuleLayer.boot().findModule("java.management").isPresent();
     private static final AtomicLong CONTEXT_NUMBERS = new AtomicLong();
 
-    static {
-        if (JFR_PRESENT) {
-            // Loading an event class (JFR instruments it) takes tens of milliseconds: do it with the
-            // first context, not inside the first handshake.
-            new HandshakeEvent().isEnabled();
-            new KeyOperationEvent().isEnabled();
-        }
-    }
-
     private final LongAdder handshakesStarted = new LongAdder();
     private final LongAdder handshakesCompleted = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
@@ -48,6 +39,15 @@ public final class ContextMonitor implements OffloadMXBean {
     private final LatencyWindow handshakeTime = new LatencyWindow(System::nanoTime);
     private volatile String name;
     private JmxExport.Registration registration;
+
+    static {
+        if (JFR_PRESENT) {
+            // Loading an event class (JFR instruments it) takes tens of milliseconds: do it with the
+            // first context, not inside the first handshake.
+            new HandshakeEvent().isEnabled();
+            new KeyOperationEvent().isEnabled();
+        }
+    }
 
     /**
      * @param protocol the context's protocol; the default name is the protocol and a number unique in
