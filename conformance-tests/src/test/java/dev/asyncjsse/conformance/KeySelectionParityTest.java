@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.Security;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +31,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,59 +109,66 @@ class KeySelectionParityTest {
 
     private static List<String> peerAlgorithmsSeenByServer(Stack serverStack, String protocol) throws Exception {
         TestPki.Identity clientId = PKI.issue(KeyKind.EC_P256, "client");
-        List<String> seen = new CopyOnWriteArrayList<>();
-        TrustManager[] recording = {new SessionRecordingTrustManager(PKI.trustManagers()[0], seen)};
-        SSLEngine server = Tls.server(Tls.context(serverStack, TestPki.keyManagers(P256), recording));
+        RecordingTrustManager recording = new RecordingTrustManager(PKI.trustManagers()[0]);
+        SSLEngine server = Tls.server(Tls.context(serverStack, TestPki.keyManagers(P256), new TrustManager[] {recording}));
         server.setNeedClientAuth(true);
         SSLEngine client = Tls.client(Tls.context(Stack.SUN, TestPki.keyManagers(clientId), PKI.trustManagers()));
         client.setEnabledProtocols(new String[] {protocol});
         new Loop(client, server).handshake();
-        assertFalse(seen.isEmpty(), "the trust manager was not called");
-        return seen;
+        assertFalse(recording.peerAlgorithms.isEmpty(), "the trust manager was not called");
+        return recording.peerAlgorithms;
     }
 
     /**
-     * Records the peer's signature algorithms while the client's chain is checked: the handshake
-     * session answers only during the handshake (Bouncy Castle's throws afterwards).
+     * Passes every check to the JDK's trust manager and records what it was handed: the
+     * {@code authType} of each call ("client " or "server " and the type) and, for a client's chain, the
+     * peer's signature algorithms from the handshake session, which answers only during the handshake
+     * (Bouncy Castle's throws afterwards).
      */
-    static final class SessionRecordingTrustManager extends X509ExtendedTrustManager {
+    static final class RecordingTrustManager extends X509ExtendedTrustManager {
+        final List<String> peerAlgorithms = new CopyOnWriteArrayList<>();
+        final List<String> authTypes = new CopyOnWriteArrayList<>();
         private final X509ExtendedTrustManager delegate;
-        private final List<String> peerAlgorithms;
 
-        SessionRecordingTrustManager(TrustManager delegate, List<String> peerAlgorithms) {
+        RecordingTrustManager(TrustManager delegate) {
             this.delegate = (X509ExtendedTrustManager) delegate;
-            this.peerAlgorithms = peerAlgorithms;
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
             ExtendedSSLSession session = (ExtendedSSLSession) engine.getHandshakeSession();
             peerAlgorithms.addAll(Arrays.asList(session.getPeerSupportedSignatureAlgorithms()));
+            authTypes.add("client " + authType);
             delegate.checkClientTrusted(chain, authType, engine);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            authTypes.add("server " + authType);
             delegate.checkServerTrusted(chain, authType, engine);
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            authTypes.add("client " + authType);
             delegate.checkClientTrusted(chain, authType, socket);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            authTypes.add("server " + authType);
             delegate.checkServerTrusted(chain, authType, socket);
         }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            authTypes.add("client " + authType);
             delegate.checkClientTrusted(chain, authType);
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            authTypes.add("server " + authType);
             delegate.checkServerTrusted(chain, authType);
         }
 
@@ -167,6 +176,78 @@ class KeySelectionParityTest {
         public X509Certificate[] getAcceptedIssuers() {
             return delegate.getAcceptedIssuers();
         }
+
+        /** This recorder as a plain {@code X509TrustManager}, which both stacks call without an engine. */
+        X509TrustManager plain() {
+            RecordingTrustManager recorder = this;
+            return new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    recorder.checkClientTrusted(chain, authType);
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                    recorder.checkServerTrusted(chain, authType);
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return recorder.getAcceptedIssuers();
+                }
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------ the authType trust managers are handed
+
+    /**
+     * A server checking the client's certificate hands its trust manager the authentication type SunJSSE
+     * hands it: the key algorithm of the client's certificate ({@code EC}, {@code RSA},
+     * {@code RSASSA-PSS}), where Bouncy Castle passes {@code TLS-client-auth}. Applications' trust
+     * managers branch on it. The same for extended and plain trust managers.
+     */
+    @ParameterizedTest(name = "{0}, client key {1}, plain trust manager: {2}")
+    @CsvSource({"TLSv1.3,EC_P256,false", "TLSv1.3,RSA_2048,false", "TLSv1.3,RSA_PSS_2048,false",
+        "TLSv1.2,EC_P256,false", "TLSv1.2,RSA_2048,false", "TLSv1.2,RSA_PSS_2048,false",
+        "TLSv1.3,EC_P256,true", "TLSv1.2,RSA_2048,true"})
+    void serverHandsItsTrustManagerTheClientsAuthTypeAsSunJsse(String protocol, KeyKind clientKey, boolean plain) throws Exception {
+        TestPki.Identity clientId = PKI.issue(clientKey, "client");
+        List<String> seen = new ArrayList<>();
+        for (Stack serverStack : new Stack[] {Stack.SUN, Stack.ASYNC}) {
+            RecordingTrustManager recording = new RecordingTrustManager(PKI.trustManagers()[0]);
+            TrustManager trust = plain ? recording.plain() : recording;
+            SSLEngine server = Tls.server(Tls.context(serverStack, TestPki.keyManagers(P256), new TrustManager[] {trust}));
+            server.setNeedClientAuth(true);
+            SSLEngine client = Tls.client(Tls.context(Stack.SUN, TestPki.keyManagers(clientId), PKI.trustManagers()));
+            client.setEnabledProtocols(new String[] {protocol});
+            new Loop(client, server).handshake();
+            seen.add(serverStack + " " + recording.authTypes);
+        }
+        String expected = "[client " + (clientKey == KeyKind.EC_P256 ? "EC" : clientKey == KeyKind.RSA_2048 ? "RSA" : "RSASSA-PSS") + "]";
+        assertEquals(List.of("SUN " + expected, "ASYNC " + expected), seen);
+    }
+
+    /**
+     * A client checking the server's certificate hands its trust manager the key exchange as SunJSSE
+     * does: {@code UNKNOWN} in TLS 1.3, {@code ECDHE_ECDSA} or {@code ECDHE_RSA} in TLS 1.2. (TLS 1.2
+     * RSA key exchange, where Bouncy Castle says {@code KE:RSA} and the JDK's trust manager wants
+     * {@code RSA}, is compared in {@link #rsaKeyExchangeWorksWithEachJdkKeyManager}.)
+     */
+    @ParameterizedTest(name = "{0}, server key {1}")
+    @CsvSource({"TLSv1.3,EC_P256,UNKNOWN", "TLSv1.3,RSA_2048,UNKNOWN", "TLSv1.2,EC_P256,ECDHE_ECDSA", "TLSv1.2,RSA_2048,ECDHE_RSA"})
+    void clientHandsItsTrustManagerTheKeyExchangeAsSunJsse(String protocol, KeyKind serverKey, String authType) throws Exception {
+        TestPki.Identity serverId = serverKey == KeyKind.EC_P256 ? P256 : RSA;
+        List<String> seen = new ArrayList<>();
+        for (Stack clientStack : new Stack[] {Stack.SUN, Stack.ASYNC}) {
+            RecordingTrustManager recording = new RecordingTrustManager(PKI.trustManagers()[0]);
+            SSLEngine server = Tls.server(Tls.context(Stack.SUN, TestPki.keyManagers(serverId), null));
+            SSLEngine client = Tls.client(Tls.context(clientStack, null, new TrustManager[] {recording}));
+            client.setEnabledProtocols(new String[] {protocol});
+            new Loop(client, server).handshake();
+            seen.add(clientStack + " " + recording.authTypes);
+        }
+        assertEquals(List.of("SUN [server " + authType + "]", "ASYNC [server " + authType + "]"), seen);
     }
 
     // ------------------------------------------------------------------ TLS 1.2 certificates and the client's curves
@@ -239,7 +320,9 @@ class KeySelectionParityTest {
      * {@code openssl s_client -tls1_2 -cipher AES128-GCM-SHA256}, with the JDK's SunX509 key manager as
      * with PKIX. JDK 25 (and recent JDK 17 updates) disable these suites for SunJSSE in
      * {@code jdk.tls.disabledAlgorithms}, so the comparison runs in a child JVM whose list is this
-     * JVM's without its TLS_RSA_* entries; AsyncJSSE's defaults are not changed by it.
+     * JVM's without its TLS_RSA_* entries; AsyncJSSE's defaults are not changed by it. As a client,
+     * AsyncJSSE hands the JDK's trust manager the authType {@code RSA} for this key exchange, as SunJSSE
+     * does (Bouncy Castle's {@code KE:RSA} makes the JDK's trust manager refuse the server).
      */
     @Test
     void rsaKeyExchangeWorksWithEachJdkKeyManager() throws Exception {
@@ -265,6 +348,10 @@ class KeySelectionParityTest {
                 "RESULT ASYNC PKIX offload " + RsaKeyExchangeMain.SUITE + " decrypts=1",
                 "RESULT ASYNC SunX509 inline " + RsaKeyExchangeMain.SUITE + " decrypts=0",
                 "RESULT ASYNC SunX509 offload " + RsaKeyExchangeMain.SUITE + " decrypts=1"), results, output);
+        List<String> clients = output.lines().filter(line -> line.startsWith("CLIENT ")).collect(Collectors.toList());
+        assertEquals(List.of(
+                "CLIENT SUN " + RsaKeyExchangeMain.SUITE + " [RSA]",
+                "CLIENT ASYNC " + RsaKeyExchangeMain.SUITE + " [RSA]"), clients, output);
     }
 
     /** {@code stack}'s context with key managers of {@code keyManager}: SunJSSE's PKIX or SunX509, or BCJSSE's own ("BC"). */

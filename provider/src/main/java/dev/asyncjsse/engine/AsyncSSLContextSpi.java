@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The {@code SSLContext} implementation of AsyncJSSE. It owns a Bouncy Castle context built from the
@@ -112,9 +113,11 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
         }
         TrustManager[] wrapped = new TrustManager[tm.length];
         for (int i = 0; i < tm.length; i++) {
-            wrapped[i] = tm[i] instanceof X509ExtendedTrustManager
-                    ? new TrustManagerAdapter((X509ExtendedTrustManager) tm[i], engines)
-                    : tm[i];
+            if (tm[i] instanceof X509ExtendedTrustManager) {
+                wrapped[i] = new TrustManagerAdapter((X509ExtendedTrustManager) tm[i], engines);
+            } else {
+                wrapped[i] = tm[i] instanceof X509TrustManager ? new PlainTrustManagerAdapter((X509TrustManager) tm[i]) : tm[i];
+            }
         }
         return wrapped;
     }

@@ -1,12 +1,14 @@
 package dev.asyncjsse.engine;
 
+import java.security.cert.X509Certificate;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Translates the key types Bouncy Castle asks key managers for into the ones the JDK's key managers
- * ({@code PKIX}, {@code NewSunX509}, {@code SunX509}) understand.
+ * ({@code PKIX}, {@code NewSunX509}, {@code SunX509}) understand, and the authentication types it
+ * hands trust managers into the ones SunJSSE hands them ({@link #jsseAuthType}).
  *
  * <p>Bouncy Castle asks for {@code EC/secp256r1} in TLS 1.3 and for the key exchange names
  * ({@code ECDHE_ECDSA}, {@code ECDHE_RSA}) in TLS 1.2, while the JDK's managers match the key
@@ -54,6 +56,33 @@ final class KeyTypes {
                 break;
         }
         return result;
+    }
+
+    /**
+     * The {@code authType} SunJSSE passes to a trust manager where Bouncy Castle passes
+     * {@code bcAuthType} for {@code chain}: {@code RSA} for TLS 1.2 RSA key exchange (Bouncy Castle's
+     * {@code KE:RSA}, which the JDK's trust manager rejects as unknown), and for a client's certificate
+     * the key algorithm ({@code RSA}, {@code RSASSA-PSS}, {@code DSA}, {@code EC}, otherwise
+     * {@code UNKNOWN}) where Bouncy Castle passes {@code TLS-client-auth}. Others are the same in both.
+     */
+    static String jsseAuthType(String bcAuthType, X509Certificate[] chain) {
+        if ("KE:RSA".equals(bcAuthType)) {
+            return "RSA";
+        }
+        if ("TLS-client-auth".equals(bcAuthType)) {
+            String algorithm = chain != null && chain.length > 0 && chain[0] != null
+                    ? chain[0].getPublicKey().getAlgorithm() : "";
+            switch (algorithm) {
+                case "RSA":
+                case "RSASSA-PSS":
+                case "DSA":
+                case "EC":
+                    return algorithm;
+                default:
+                    return "UNKNOWN";
+            }
+        }
+        return bcAuthType;
     }
 
     private static String capitalised(String upper) {

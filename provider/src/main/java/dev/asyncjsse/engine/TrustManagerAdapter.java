@@ -8,8 +8,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Wraps the application's extended trust manager so that it is handed the application's
- * {@link dev.asyncjsse.AsyncSSLEngine} rather than Bouncy Castle's inner engine. Plain
- * {@code X509TrustManager}s are given to Bouncy Castle unwrapped: it calls them without an engine.
+ * {@link dev.asyncjsse.AsyncSSLEngine} rather than Bouncy Castle's inner engine, and the
+ * authentication type SunJSSE would pass ({@link KeyTypes#jsseAuthType}). Plain
+ * {@code X509TrustManager}s get {@link PlainTrustManagerAdapter} instead, so that Bouncy Castle still
+ * adds the checks it adds for them.
  *
  * <p>Internal. As thread-safe as the wrapped trust manager.
  */
@@ -25,32 +27,32 @@ final class TrustManagerAdapter extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType, engines.outer(engine));
+        delegate.checkClientTrusted(chain, KeyTypes.jsseAuthType(authType, chain), engines.outer(engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, engines.outer(engine));
+        delegate.checkServerTrusted(chain, KeyTypes.jsseAuthType(authType, chain), engines.outer(engine));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType, socket);
+        delegate.checkClientTrusted(chain, KeyTypes.jsseAuthType(authType, chain), socket);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        delegate.checkServerTrusted(chain, authType, socket);
+        delegate.checkServerTrusted(chain, KeyTypes.jsseAuthType(authType, chain), socket);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType);
+        delegate.checkClientTrusted(chain, KeyTypes.jsseAuthType(authType, chain));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        delegate.checkServerTrusted(chain, authType);
+        delegate.checkServerTrusted(chain, KeyTypes.jsseAuthType(authType, chain));
     }
 
     @Override
