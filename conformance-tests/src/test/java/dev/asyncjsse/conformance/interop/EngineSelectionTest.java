@@ -2,7 +2,7 @@ package dev.asyncjsse.conformance.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.asyncjsse.conformance.interop.EngineProbe.Engine;
+import dev.asyncjsse.testkit.ServerEngineProbe.Engine;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

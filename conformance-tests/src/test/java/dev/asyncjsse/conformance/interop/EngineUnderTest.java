@@ -1,8 +1,8 @@
 package dev.asyncjsse.conformance.interop;
 
 import dev.asyncjsse.AsyncJsseProvider;
-import dev.asyncjsse.conformance.interop.EngineProbe.Engine;
 import dev.asyncjsse.conformance.interop.Matrix.ServerKey;
+import dev.asyncjsse.testkit.ServerEngineProbe.Engine;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Assumptions;
  * Which TLS 1.3 server engine serves this JVM's AsyncJSSE connections. The property
  * {@code dev.asyncjsse.tls13} ({@code native} or {@code bc}, given to Maven as
  * {@code -Ddev.asyncjsse.tls13=...}) selects it; what counts here is the engine actually seen
- * serving an in-memory TLS 1.3 handshake ({@link EngineProbe}), so tests that need the native
+ * serving an in-memory TLS 1.3 handshake ({@link ServerEngineProbe}), so tests that need the native
  * engine turn on by themselves as soon as it serves, whether by the property or by default.
  * Thread-safe; the probe runs once per JVM.
  */

@@ -4,6 +4,7 @@ import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.conformance.interop.Matrix.ServerKey;
 import dev.asyncjsse.testkit.EnginePair;
+import dev.asyncjsse.testkit.ServerEngineProbe;
 import dev.asyncjsse.testkit.TestPki;
 import java.security.GeneralSecurityException;
 import java.util.List;
@@ -16,7 +17,7 @@ import javax.net.ssl.SSLParameters;
 /**
  * What the interop server does for the connections of one test: its certificate, client
  * authentication, ALPN, and a fresh AsyncJSSE context with its own {@link CountingOffloader} and
- * {@link EngineProbe}, so every key operation and engine choice seen belongs to this test.
+ * {@link ServerEngineProbe}, so every key operation and engine choice seen belongs to this test.
  * Immutable after {@link #build()}; engines may be created from any thread.
  */
 final class ServerSetup {
@@ -32,7 +33,7 @@ final class ServerSetup {
     final ServerKey key;
     final ClientAuth clientAuth;
     final CountingOffloader offloader = new CountingOffloader();
-    final EngineProbe probe;
+    final ServerEngineProbe probe;
     final SSLContext context;
     /** The only cipher suite the server enables, or null for its defaults. */
     final String suite;
@@ -43,7 +44,7 @@ final class ServerSetup {
         this.suite = suite;
         InteropPki pki = InteropPki.get();
         KeyManager[] km = TestPki.keyManagers(pki.server(key));
-        probe = new EngineProbe(km[0]);
+        probe = new ServerEngineProbe(km[0]);
         context = SSLContext.getInstance("TLS", PROVIDER);
         context.init(new KeyManager[] {probe}, pki.ca.trustManagers(), null);
         AsyncJsse.setKeyOffloader(context, offloader);

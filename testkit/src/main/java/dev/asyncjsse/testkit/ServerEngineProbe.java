@@ -1,6 +1,5 @@
-package dev.asyncjsse.conformance.interop;
+package dev.asyncjsse.testkit;
 
-import dev.asyncjsse.testkit.ForwardingKeyManager;
 import java.security.Principal;
 import java.util.EnumSet;
 import java.util.Set;
@@ -8,19 +7,20 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLEngine;
 
 /**
- * A server key manager that tells which TLS 1.3 server engine asked it for a certificate: the
- * BCJSSE path runs Bouncy Castle's TLS server protocol, whose classes are on the stack when the
- * alias is chosen; the native engine does not. Behaviour is observed, not a setting read, so a
- * selection that silently falls back to the other engine shows. Thread-safe.
+ * A server key manager that tells which of AsyncJSSE's server engines asked it for a certificate:
+ * the BCJSSE path runs Bouncy Castle's TLS server protocol, whose classes are on the stack when the
+ * alias is chosen; the native TLS 1.3 engine does not. Behaviour is observed, not a setting read, so
+ * a selection that silently falls back to the other engine shows. Tests and benchmarks wrap the
+ * server's key manager with it. Thread-safe.
  */
-final class EngineProbe extends ForwardingKeyManager {
+public final class ServerEngineProbe extends ForwardingKeyManager {
 
-    /** The server engines AsyncJSSE can serve TLS 1.3 with ({@code dev.asyncjsse.tls13}). */
-    enum Engine { BC, NATIVE }
+    /** The server engines AsyncJSSE can serve TLS 1.3 with (property {@code dev.asyncjsse.tls13}). */
+    public enum Engine { BC, NATIVE }
 
     private final EnumSet<Engine> seen = EnumSet.noneOf(Engine.class);
 
-    EngineProbe(KeyManager delegate) {
+    public ServerEngineProbe(KeyManager delegate) {
         super(delegate);
     }
 
@@ -41,7 +41,7 @@ final class EngineProbe extends ForwardingKeyManager {
     }
 
     /** The engines that chose a certificate through this key manager so far. */
-    Set<Engine> seen() {
+    public Set<Engine> seen() {
         synchronized (seen) {
             return EnumSet.copyOf(seen);
         }
