@@ -27,13 +27,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Full TLS handshakes, one client and one server engine in memory on one thread, no resumption.
+ * TLS handshakes, one client and one server engine in memory on one thread: full ones, or with
+ * {@code resumed=true} resumed ones.
  *
  * <p>The client is always SunJSSE (so only the server differs) with the cipher suite pinned
  * (TLS_AES_128_GCM_SHA256 for 1.3, ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_SHA256 for 1.2) and X25519 as
- * the key share ({@code jdk.tls.namedGroups}). Every handshake uses a fresh peer host/port, and each
- * one is checked to be full: the client's trust manager must have validated the server's chain
- * again, and the server's session id (when it has one) must be new.
+ * the key share ({@code jdk.tls.namedGroups}). A full handshake uses a fresh peer host/port and is
+ * checked to be full: the client's trust manager must have validated the server's chain again, and
+ * the server's session id (when it has one) must be new. A resumed handshake reconnects to the same
+ * host/port with the session (TLS 1.3: the ticket) of the one before, and is checked to be resumed:
+ * the client validated no chain. After each handshake the server writes one byte to the client
+ * ({@link MemoryPair}), which carries the tickets of servers that send them lazily (BoringSSL). A server that does not resume fails the trial at setup with a
+ * message saying so (AsyncJSSE until it issues TLS 1.3 tickets).
  *
  * <p>Primary score: handshake pairs per second (client + server on one thread). Auxiliary counters,
  * per handshake:
@@ -54,7 +59,7 @@ import org.openjdk.jmh.annotations.State;
 @Fork(value = 1, jvmArgsAppend = {"-Djdk.tls.namedGroups=x25519,secp256r1,secp384r1", "-Xms512m", "-Xmx512m"})
 public class HandshakeBench {
 
-    @Param({"SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_OFFLOAD_INLINE"})
+    @Param({"SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_OFFLOAD_INLINE", "BORINGSSL"})
     public Impl impl;
 
     @Param({"TLSv1.3", "TLSv1.2"})
@@ -63,7 +68,11 @@ public class HandshakeBench {
     @Param({"EC_P256", "RSA_2048"})
     public String key;
 
-    private SSLContext serverContext;
+    @Param({"false"})
+    public boolean resumed;
+
+    private Impl.Engines servers;
+    private boolean primed;
     private SSLContext clientContext;
     private CountingTrustManager clientTrust;
     private MemoryPair pair;
@@ -113,7 +122,7 @@ public class HandshakeBench {
     public void setup() throws Exception {
         Impl.pinNamedGroups();
         var id = Impl.Pki.identity(key);
-        serverContext = impl.context(protocol, id, null);
+        servers = impl.server(protocol, id);
         clientTrust = new CountingTrustManager((X509ExtendedTrustManager) Impl.Pki.CA.trustManagers()[0]);
         clientContext = Impl.SUNJSSE.context("TLS", null, new TrustManager[] {clientTrust});
         clientContext.getClientSessionContext().setSessionCacheSize(1);
@@ -124,6 +133,11 @@ public class HandshakeBench {
         }
         SSLEngine probe = clientContext.createSSLEngine();
         pair = new MemoryPair(Math.max(probe.getSession().getPacketBufferSize(), 17 * 1024 + 512), 64 * 1024);
+        if (resumed) {
+            // the full handshake whose session (ticket) every measured handshake resumes
+            servers.release(handshakeOnce(new Cpu()));
+            primed = true;
+        }
         // Handshakes up front: fail the trial at once if this configuration cannot handshake, and warm
         // the JIT by count (about 1000 handshakes reach steady state; time-based warm-up on a busy
         // 2-core machine does far fewer).
@@ -143,28 +157,41 @@ public class HandshakeBench {
 
     @Benchmark
     public SSLEngine handshake(Cpu cpu) throws SSLException {
-        port++;
+        SSLEngine server = handshakeOnce(cpu);
+        servers.release(server);
+        return server;
+    }
+
+    private SSLEngine handshakeOnce(Cpu cpu) throws SSLException {
+        if (!resumed) {
+            port++;
+        }
         long all0 = MemoryPair.allThreadsCpuNanos();
         long clientBefore = pair.clientCpuNanos;
         long cc0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
-        SSLEngine client = clientContext.createSSLEngine("peer" + (port >>> 16) + ".bench", port & 0xffff);
+        SSLEngine client = resumed ? clientContext.createSSLEngine("resume.bench", 443)
+                : clientContext.createSSLEngine("peer" + (port >>> 16) + ".bench", port & 0xffff);
         client.setUseClientMode(true);
         client.setEnabledProtocols(new String[] {protocol});
         client.setEnabledCipherSuites(suites);
         pair.clientCpuNanos += MemoryPair.THREADS.getCurrentThreadCpuTime() - cc0;
         long before = pair.serverCpuNanos;
         long c0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
-        SSLEngine server = serverContext.createSSLEngine();
+        SSLEngine server = servers.create(null, 0);
         server.setUseClientMode(false);
         server.setEnabledProtocols(new String[] {protocol});
         pair.serverCpuNanos += MemoryPair.THREADS.getCurrentThreadCpuTime() - c0;
         long validated = clientTrust.count.get();
         pair.handshake(client, server);
-        if (clientTrust.count.get() != validated + 1) {
+        long chains = clientTrust.count.get() - validated;
+        if (resumed && primed && chains != 0) {
+            throw new IllegalStateException(impl + " did not resume the " + protocol + " session: the client validated the server's chain again");
+        }
+        if (!resumed && chains != 1) {
             throw new IllegalStateException("not a full handshake: the client did not validate the server's chain");
         }
         byte[] id = server.getSession().getId();
-        if (id != null && id.length > 0) {
+        if (!resumed && id != null && id.length > 0) {
             if (serverSessionIds.size() > 100_000) {
                 serverSessionIds.clear();
             }

@@ -12,6 +12,7 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import dev.asyncjsse.jca.CryptoProviders;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
@@ -28,10 +29,25 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
  * <li>{@code ASYNC_OFFLOAD}: AsyncJSSE with {@code KeyOffloaders.executor(pool)}, zero latency.
  * <li>{@code ASYNC_OFFLOAD_INLINE}: AsyncJSSE with an offloader that completes on the calling (job)
  *     thread; compared with {@code ASYNC_SYNC} it isolates the cost of the handshake-job handoff.
+ * <li>{@code BORINGSSL}: Netty's BoringSSL engine (netty-tcnative), native code; not a JSSE provider,
+ *     so it has engines ({@link #server}, {@link #client}) but no {@link #context}.
  * </ul>
+ *
+ * <p>Which server engine AsyncJSSE uses for TLS 1.3 follows {@code -Ddev.asyncjsse.tls13=bc|native}
+ * on the benchmark JVM, as for any program; {@link EngineCheck} tells which one served.
  */
 public enum Impl {
-    SUNJSSE, BCJSSE_JDK, BCJSSE_BC, ASYNC_SYNC, ASYNC_OFFLOAD, ASYNC_OFFLOAD_INLINE;
+    SUNJSSE, BCJSSE_JDK, BCJSSE_BC, ASYNC_SYNC, ASYNC_OFFLOAD, ASYNC_OFFLOAD_INLINE, BORINGSSL;
+
+    /** Makes the engines of one side of an implementation. Not thread-safe: one benchmark thread uses it. */
+    public interface Engines {
+        /** A new engine; {@code peerHost} null for a server. Its mode is not set yet. */
+        SSLEngine create(String peerHost, int peerPort);
+
+        /** Frees what the engine holds outside the heap (BoringSSL); nothing for JSSE engines. */
+        default void release(SSLEngine engine) {
+        }
+    }
 
     private static final class Holder {
         static final Provider BCJSSE_JDK = new BouncyCastleJsseProvider();
@@ -49,6 +65,26 @@ public enum Impl {
         return name().startsWith("ASYNC");
     }
 
+    /** Server engines of this implementation for {@code protocol} with {@code identity}'s key. */
+    public Engines server(String protocol, TestPki.Identity identity) throws Exception {
+        if (this == BORINGSSL) {
+            return BoringSsl.server(protocol, identity);
+        }
+        return engines(context(protocol, identity, null));
+    }
+
+    /** Client engines of this implementation for {@code protocol}, trusting the benchmark CA. */
+    public Engines client(String protocol) throws Exception {
+        if (this == BORINGSSL) {
+            return BoringSsl.client(protocol, Pki.CA.trustManagers()[0]);
+        }
+        return engines(context(protocol, null, Pki.CA.trustManagers()));
+    }
+
+    private static Engines engines(SSLContext ctx) {
+        return (host, port) -> host == null ? ctx.createSSLEngine() : ctx.createSSLEngine(host, port);
+    }
+
     /**
      * A context of this implementation for {@code protocol} ("TLS", "TLSv1.3", ...), with the key
      * managers of its own provider's {@code PKIX} factory for {@code identity} (BCJSSE with BC's JCA
@@ -56,6 +92,9 @@ public enum Impl {
      * manager factory, gets SunJSSE's default one, as its users would.
      */
     public SSLContext context(String protocol, TestPki.Identity identity, TrustManager[] tm) throws Exception {
+        if (this == BORINGSSL) {
+            throw new IllegalArgumentException("BoringSSL is not a JSSE provider: use server() and client()");
+        }
         KeyManager[] km = null;
         if (identity != null) {
             KeyManagerFactory kmf;
@@ -106,6 +145,7 @@ public enum Impl {
         if (isAsync()) {
             // a long-running server has long finished the one-time JDK-versus-Bouncy-Castle calibration
             CryptoProviders.awaitCalibration();
+            EngineCheck.requireRequested();
         }
         if (this == ASYNC_OFFLOAD) {
             AsyncJsse.setKeyOffloader(ctx, KeyOffloaders.executor(Holder.POOL));
