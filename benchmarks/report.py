@@ -54,15 +54,24 @@ def ratio(a, b):
     return f"{a / b:.2f}×"
 
 
+def impl_name(r):
+    """The implementation of a JMH row; AsyncJSSE's rows of a native-engine file get a /native suffix."""
+    impl = r["params"]["impl"]
+    return impl + "/native" if r["_file"].endswith("-native.json") and impl.startswith("ASYNC") else impl
+
+
 def handshake_tables(rows, out):
-    hs = [r for r in rows if r["benchmark"].endswith("HandshakeBench.handshake") and r["_file"] == "jmh-handshake.json"]
+    hs = [r for r in rows if r["benchmark"].endswith("HandshakeBench.handshake")
+          and r["_file"] in ("jmh-handshake.json", "jmh-handshake-native.json")]
     if not hs:
         return {}
-    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC", "ASYNC_OFFLOAD"]
+    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD"]
+    if any(r["_file"] == "jmh-handshake-native.json" for r in hs):
+        impls += ["ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"]
     table = {}
     for r in hs:
         p = r["params"]
-        table[(p["protocol"], p["key"], p["impl"])] = r
+        table[(p["protocol"], p["key"], impl_name(r))] = r
     out.append("### Full handshakes (in memory, no resumption)\n")
     out.append("Pair rate = client (SunJSSE, same for all) + server on one thread, handshakes/s. "
                "Server CPU = µs of CPU per handshake on the server side (all Java threads minus the client's calls). "
@@ -83,18 +92,35 @@ def handshake_tables(rows, out):
     out.append("")
     out.append("Ratios from the same run (AsyncJSSE synchronous vs the others; rate: higher is better; "
                "CPU ratio = other's server CPU / AsyncJSSE's, higher is better):\n")
-    out.append("| protocol | key | rate vs SunJSSE | rate vs BCJSSE+JDK (wrapped) | rate vs BCJSSE+BC | CPU vs SunJSSE | CPU vs BCJSSE+JDK | CPU vs BCJSSE+BC | offload rate vs sync |")
-    out.append("|---|---|---|---|---|---|---|---|---|")
+    out.append("| protocol | key | rate vs SunJSSE | rate vs BCJSSE+JDK (wrapped) | rate vs BCJSSE+BC | CPU vs SunJSSE | CPU vs BCJSSE+JDK | CPU vs BCJSSE+BC | CPU vs BoringSSL | offload rate vs sync |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
     for proto in ["TLSv1.3", "TLSv1.2"]:
         for key in ["EC_P256", "RSA_2048"]:
             g = lambda i, m=None: (metric(table[(proto, key, i)], m) if (proto, key, i) in table else None)
             a, ac = g("ASYNC_SYNC"), g("ASYNC_SYNC", "serverCpuUs")
             out.append(f"| {proto} | {key} | {ratio(a, g('SUNJSSE'))} | {ratio(a, g('BCJSSE_JDK'))} | {ratio(a, g('BCJSSE_BC'))} | "
                        f"{ratio(g('SUNJSSE', 'serverCpuUs'), ac)} | {ratio(g('BCJSSE_JDK', 'serverCpuUs'), ac)} | "
-                       f"{ratio(g('BCJSSE_BC', 'serverCpuUs'), ac)} | {ratio(g('ASYNC_OFFLOAD'), a)} |")
+                       f"{ratio(g('BCJSSE_BC', 'serverCpuUs'), ac)} | {ratio(g('BORINGSSL', 'serverCpuUs'), ac)} | {ratio(g('ASYNC_OFFLOAD'), a)} |")
             summary[(proto, key)] = {i: (g(i), g(i, "serverCpuUs")) for i in impls}
     out.append("")
     return summary
+
+
+def resumed_table(rows, out):
+    """Full vs resumed TLS 1.3 ECDSA handshakes from jmh-resumed(-native).json: server CPU and their ratio."""
+    rs = [r for r in rows if r["benchmark"].endswith("HandshakeBench.handshake") and r["_file"].startswith("jmh-resumed")]
+    if not rs:
+        return
+    t = {(impl_name(r), r["params"].get("resumed") == "true"): metric(r, "serverCpuUs") for r in rs}
+    impls = [i for i in ["SUNJSSE", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"]
+             if (i, False) in t or (i, True) in t]
+    out.append("### Full vs resumed TLS 1.3 ECDSA handshakes, server CPU µs (same SunJSSE client; – = the server did not resume)\n")
+    out.append("| implementation | full | resumed | resumed / full | resumed vs SunJSSE resumed |")
+    out.append("|---|---|---|---|---|")
+    for i in impls:
+        full, res = t.get((i, False)), t.get((i, True))
+        out.append(f"| {i} | {fmt(full)} | {fmt(res)} | {ratio(res, full)} | {ratio(res, t.get(('SUNJSSE', True)))} |")
+    out.append("")
 
 
 def handoff_table(rows, out):
@@ -125,21 +151,28 @@ def bulk_table(rows, out):
     b = [r for r in rows if "BulkBench" in r["benchmark"]]
     if not b:
         return {}
-    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "ASYNC_SYNC"]
+    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC"]
+    if any(r["_file"] == "jmh-bulk-native.json" for r in b):
+        impls.append("ASYNC_SYNC/native")
     suites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
     cpu_based = any(metric(r, "mbPerCpuS") for r in b)
-    t = {(r["params"]["impl"], r["params"]["suite"]): metric(r, "mbPerCpuS" if cpu_based else "mbPerS") for r in b}
-    wall = {(r["params"]["impl"], r["params"]["suite"]): metric(r, "mbPerS") for r in b}
+    t = {(impl_name(r), r["params"]["suite"]): metric(r, "mbPerCpuS" if cpu_based else "mbPerS") for r in b}
+    wall = {(impl_name(r), r["params"]["suite"]): metric(r, "mbPerS") for r in b}
     out.append("### Bulk wrap + unwrap, 16 KiB records, MB per CPU-second (10^6 bytes of plaintext per second of the thread's CPU)\n"
                if cpu_based else "### Bulk wrap + unwrap, 16 KiB records, MB/s (10^6 bytes of plaintext per second)\n")
     out.append("`–` = the configuration cannot negotiate the suite (BCJSSE with the JDK's JCA has no ChaCha20-Poly1305 under the "
-               "names BC asks for). Wall-clock MB/s in parentheses.\n")
-    out.append("| suite | " + " | ".join(impls) + " | Async vs SunJSSE | Async vs BCJSSE+JDK | Async vs BCJSSE+BC |")
-    out.append("|---|" + "---|" * (len(impls) + 3))
+               "names BC asks for). BoringSSL cannot be limited to one TLS 1.3 suite: its AES-256-GCM and ChaCha20-Poly1305 "
+               "figures are the TLS 1.2 ECDHE-ECDSA suites with the same AEAD. Wall-clock MB/s in parentheses.\n")
+    native = "ASYNC_SYNC/native" in impls
+    out.append("| suite | " + " | ".join(impls) + " | Async vs SunJSSE | Async vs BCJSSE+JDK | Async vs BCJSSE+BC | Async vs BoringSSL |"
+               + (" native vs SunJSSE | native vs BoringSSL |" if native else ""))
+    out.append("|---|" + "---|" * (len(impls) + 4 + (2 if native else 0)))
     for s in suites:
         a = t.get(("ASYNC_SYNC", s))
+        n = t.get(("ASYNC_SYNC/native", s))
         out.append(f"| {s} | " + " | ".join(f"{fmt(t.get((i, s)))} ({fmt(wall.get((i, s)))})" if t.get((i, s)) else "–" for i in impls)
-                   + f" | {ratio(a, t.get(('SUNJSSE', s)))} | {ratio(a, t.get(('BCJSSE_JDK', s)))} | {ratio(a, t.get(('BCJSSE_BC', s)))} |")
+                   + f" | {ratio(a, t.get(('SUNJSSE', s)))} | {ratio(a, t.get(('BCJSSE_JDK', s)))} | {ratio(a, t.get(('BCJSSE_BC', s)))} | {ratio(a, t.get(('BORINGSSL', s)))} |"
+                   + (f" {ratio(n, t.get(('SUNJSSE', s)))} | {ratio(n, t.get(('BORINGSSL', s)))} |" if native else ""))
     out.append("")
     return t
 
@@ -211,22 +244,25 @@ def main():
             out.append("```\n" + open(m).read().strip() + "\n```\n")
         rows = load_jmh(d)
         hs = handshake_tables(rows, out)
+        resumed_table(rows, out)
         handoff_table(rows, out)
         h = os.path.join(d, "handoff.txt")
         if os.path.exists(h):
             out.append("### Handshake-job handoff (HandoffProbe, interleaved)\n\n```\n" + open(h).read().strip() + "\n```\n")
-        h = os.path.join(d, "handoff-steady.txt")
-        if os.path.exists(h):
-            lines = open(h).read().strip().splitlines()
-            vals = {}
-            for l in lines:
-                impl = l.split()[0]
-                vals.setdefault(impl, []).append(float(l.split(": ")[1].split()[0]))
-            out.append("### Handshake-job handoff in steady state (HandshakeProbe, one configuration per JVM, alternated)\n\n```\n" + "\n".join(lines) + "\n```\n")
-            a, b = vals.get("ASYNC_SYNC"), vals.get("ASYNC_OFFLOAD_INLINE")
-            if a and b:
-                ma, mb = statistics.median(a), statistics.median(b)
-                out.append(f"Median of the runs: ASYNC_SYNC {ma:.1f} µs, ASYNC_OFFLOAD_INLINE {mb:.1f} µs: one handoff costs **{mb - ma:+.1f} µs** of server CPU per handshake in steady state.\n")
+        for engine in ("", "-native"):
+            h = os.path.join(d, f"handoff-steady{engine}.txt")
+            if os.path.exists(h):
+                lines = open(h).read().strip().splitlines()
+                vals = {}
+                for l in lines:
+                    impl = l.split()[0]
+                    vals.setdefault(impl, []).append(float(l.split(": ")[1].split()[0]))
+                label = "native TLS 1.3 engine" if engine else "BCJSSE path"
+                out.append(f"### Offloaded vs inline handshake in steady state, {label} (HandshakeProbe, one configuration per JVM, alternated)\n\n```\n" + "\n".join(lines) + "\n```\n")
+                a, b = vals.get("ASYNC_SYNC"), vals.get("ASYNC_OFFLOAD_INLINE")
+                if a and b:
+                    ma, mb = statistics.median(a), statistics.median(b)
+                    out.append(f"Median of the runs: ASYNC_SYNC {ma:.1f} µs, ASYNC_OFFLOAD_INLINE {mb:.1f} µs: an offloaded handshake costs **{mb - ma:+.1f} µs** of server CPU more than an inline one.\n")
         h = os.path.join(d, "decorator.txt")
         if os.path.exists(h):
             out.append("### Decorator cost: BCJSSE (JDK JCA) = A vs AsyncJSSE synchronous = B, both with BCJSSE's PKIX key manager and the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved\n\n```\n"
@@ -237,14 +273,19 @@ def main():
             a = hs[("TLSv1.3", "EC_P256")].get("ASYNC_SYNC")
             if a and a[1]:
                 out.append(f"AsyncJSSE (sync) server CPU per TLS 1.3 ECDSA handshake / floor = {a[1]:.0f} / {floor:.0f} µs = **{a[1] / floor:.2f}×** (target ≤ 2×).\n")
+            n = hs[("TLSv1.3", "EC_P256")].get("ASYNC_SYNC/native")
+            if n and n[1]:
+                out.append(f"AsyncJSSE native engine (sync) server CPU per TLS 1.3 ECDSA handshake / floor = {n[1]:.0f} / {floor:.0f} µs = **{n[1] / floor:.2f}×** (target ≤ 1.3×).\n")
             for i, (rate, cpu) in hs[("TLSv1.3", "EC_P256")].items():
                 if cpu:
                     out.append(f"- {i}: {cpu / floor:.2f}× the floor")
             out.append("")
         load_table(d, out)
-        p = os.path.join(d, "parked.txt")
-        if os.path.exists(p):
-            out.append("### Parked handshakes\n\n```\n" + "\n".join(l for l in open(p).read().splitlines() if not l.startswith(("WARN", "Nov ", "INFO"))) + "\n```\n")
+        for engine in ("", "-native"):
+            p = os.path.join(d, f"parked{engine}.txt")
+            if os.path.exists(p):
+                label = " (native TLS 1.3 engine)" if engine else ""
+                out.append(f"### Parked handshakes{label}\n\n```\n" + "\n".join(l for l in open(p).read().splitlines() if not l.startswith(("WARN", "Nov ", "INFO"))) + "\n```\n")
         with open(os.path.join(d, "tables.md"), "w") as fh:
             fh.write("\n".join(out) + "\n")
         print(f"wrote {os.path.join(d, 'tables.md')}")

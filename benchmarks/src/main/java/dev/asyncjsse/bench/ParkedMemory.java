@@ -28,7 +28,8 @@ import javax.net.ssl.SSLEngineResult;
  * operation that has not completed (an offloader whose stages complete only at the end). Reports the
  * heap growth per parked handshake after GC, the live thread count and the process RSS, then
  * completes every operation and counts the handshakes that reach the server Finished flight.
- * Usage: {@code ParkedMemory [--count N]} (default 10000).
+ * The server engine is the one {@code -Ddev.asyncjsse.tls13=bc|native} selects (checked, and named
+ * in the output). Usage: {@code ParkedMemory [--count N]} (default 10000).
  */
 public final class ParkedMemory {
 
@@ -40,6 +41,8 @@ public final class ParkedMemory {
             }
         }
         Impl.pinNamedGroups();
+        EngineCheck.requireRequested();
+        String engine = EngineCheck.served().name().toLowerCase(Locale.ROOT);
         ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
         KeyOffloader real = KeyOffloaders.executor(Executors.newFixedThreadPool(2, LoadHarness.daemon("key-ops")));
         KeyOffloader held = new KeyOffloader() {
@@ -110,8 +113,8 @@ public final class ParkedMemory {
         long heap1 = usedHeapAfterGc();
         int threads1 = ManagementFactory.getThreadMXBean().getThreadCount();
         long rss1 = rssKiB();
-        System.out.printf(Locale.ROOT, "java %s: %d server handshakes started in %.0f ms: %d parked, %d EAGAIN, %d not pending%n",
-                System.getProperty("java.version"), count, parkMs, parked, eagain, other);
+        System.out.printf(Locale.ROOT, "java %s, TLS 1.3 server engine %s: %d server handshakes started in %.0f ms: %d parked, %d EAGAIN, %d not pending%n",
+                System.getProperty("java.version"), engine, count, parkMs, parked, eagain, other);
         System.out.printf(Locale.ROOT, "heap +%.1f MiB = %.1f KiB per started handshake; threads %d -> %d; RSS +%.1f MiB = %.1f KiB per started handshake%n",
                 (heap1 - heap0) / 1048576.0, (heap1 - heap0) / 1024.0 / count, threads0, threads1,
                 (rss1 - rss0) / 1024.0, (rss1 - rss0) / (double) count);
