@@ -65,17 +65,20 @@ def handshake_tables(rows, out):
           and r["_file"] in ("jmh-handshake.json", "jmh-handshake-native.json")]
     if not hs:
         return {}
-    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD"]
-    if any(r["_file"] == "jmh-handshake-native.json" for r in hs):
-        impls += ["ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"]
     table = {}
     for r in hs:
         p = r["params"]
         table[(p["protocol"], p["key"], impl_name(r))] = r
+    # only the implementations this run measured (a pass of one engine leaves the others out)
+    impls = [i for i in ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD",
+                         "ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"] if any(k[2] == i for k in table)]
+    ran = {(k[0], k[2]) for k in table}
     out.append("### Full handshakes (in memory, no resumption)\n")
     out.append("Pair rate = client (SunJSSE, same for all) + server on one thread, handshakes/s. "
                "Server CPU = µs of CPU per handshake on the server side (all Java threads minus the client's calls). "
-               "Loop CPU = µs the calling thread spent inside the server engine.\n")
+               "Loop CPU = µs the calling thread spent inside the server engine. "
+               "failed = the trial failed (its output says why); – = not measured (the native engine's pass "
+               "measures TLS 1.3 only: TLS 1.2 always takes the BCJSSE path).\n")
     out.append("| protocol | key | " + " | ".join(f"{i} rate / server CPU / loop CPU" for i in impls) + " |")
     out.append("|---|---|" + "---|" * len(impls))
     summary = {}
@@ -85,23 +88,30 @@ def handshake_tables(rows, out):
             for i in impls:
                 r = table.get((proto, key, i))
                 if r is None:
-                    cells.append("failed")
+                    cells.append("failed" if (proto, i) in ran else "–")
                 else:
                     cells.append(f"{fmt(metric(r))} / {fmt(metric(r, 'serverCpuUs'))} / {fmt(metric(r, 'loopCpuUs'))}")
             out.append(f"| {proto} | {key} | " + " | ".join(cells) + " |")
     out.append("")
     out.append("Ratios from the same run (AsyncJSSE synchronous vs the others; rate: higher is better; "
                "CPU ratio = other's server CPU / AsyncJSSE's, higher is better):\n")
-    out.append("| protocol | key | rate vs SunJSSE | rate vs BCJSSE+JDK (wrapped) | rate vs BCJSSE+BC | CPU vs SunJSSE | CPU vs BCJSSE+JDK | CPU vs BCJSSE+BC | CPU vs BoringSSL | offload rate vs sync |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    out.append("| AsyncJSSE | protocol | key | rate vs SunJSSE | rate vs BCJSSE+JDK (wrapped) | rate vs BCJSSE+BC | CPU vs SunJSSE | CPU vs BCJSSE+JDK | CPU vs BCJSSE+BC | CPU vs BoringSSL | offload rate vs sync |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    for sync in [i for i in ("ASYNC_SYNC", "ASYNC_SYNC/native") if i in impls]:
+        offload = sync.replace("_SYNC", "_OFFLOAD")
+        for proto in ["TLSv1.3", "TLSv1.2"]:
+            for key in ["EC_P256", "RSA_2048"]:
+                g = lambda i, m=None: (metric(table[(proto, key, i)], m) if (proto, key, i) in table else None)
+                a, ac = g(sync), g(sync, "serverCpuUs")
+                if a is None:
+                    continue
+                out.append(f"| {sync} | {proto} | {key} | {ratio(a, g('SUNJSSE'))} | {ratio(a, g('BCJSSE_JDK'))} | {ratio(a, g('BCJSSE_BC'))} | "
+                           f"{ratio(g('SUNJSSE', 'serverCpuUs'), ac)} | {ratio(g('BCJSSE_JDK', 'serverCpuUs'), ac)} | "
+                           f"{ratio(g('BCJSSE_BC', 'serverCpuUs'), ac)} | {ratio(g('BORINGSSL', 'serverCpuUs'), ac)} | {ratio(g(offload), a)} |")
     for proto in ["TLSv1.3", "TLSv1.2"]:
         for key in ["EC_P256", "RSA_2048"]:
-            g = lambda i, m=None: (metric(table[(proto, key, i)], m) if (proto, key, i) in table else None)
-            a, ac = g("ASYNC_SYNC"), g("ASYNC_SYNC", "serverCpuUs")
-            out.append(f"| {proto} | {key} | {ratio(a, g('SUNJSSE'))} | {ratio(a, g('BCJSSE_JDK'))} | {ratio(a, g('BCJSSE_BC'))} | "
-                       f"{ratio(g('SUNJSSE', 'serverCpuUs'), ac)} | {ratio(g('BCJSSE_JDK', 'serverCpuUs'), ac)} | "
-                       f"{ratio(g('BCJSSE_BC', 'serverCpuUs'), ac)} | {ratio(g('BORINGSSL', 'serverCpuUs'), ac)} | {ratio(g('ASYNC_OFFLOAD'), a)} |")
-            summary[(proto, key)] = {i: (g(i), g(i, "serverCpuUs")) for i in impls}
+            summary[(proto, key)] = {i: (metric(table[(proto, key, i)]), metric(table[(proto, key, i)], "serverCpuUs"))
+                                     for i in impls if (proto, key, i) in table}
     out.append("")
     return summary
 
@@ -151,9 +161,8 @@ def bulk_table(rows, out):
     b = [r for r in rows if "BulkBench" in r["benchmark"]]
     if not b:
         return {}
-    impls = ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC"]
-    if any(r["_file"] == "jmh-bulk-native.json" for r in b):
-        impls.append("ASYNC_SYNC/native")
+    measured = {impl_name(r) for r in b}
+    impls = [i for i in ["SUNJSSE", "BCJSSE_JDK", "BCJSSE_BC", "BORINGSSL", "ASYNC_SYNC", "ASYNC_SYNC/native"] if i in measured]
     suites = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
     cpu_based = any(metric(r, "mbPerCpuS") for r in b)
     t = {(impl_name(r), r["params"]["suite"]): metric(r, "mbPerCpuS" if cpu_based else "mbPerS") for r in b}

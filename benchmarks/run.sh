@@ -8,17 +8,19 @@
 # --smoke: one short iteration of everything, to check that every stage runs (its figures mean nothing).
 # --out DIR writes the results to DIR/<jdk>/ instead of benchmarks/results/<jdk>/ (trial runs that must
 # not touch the recorded ones; the plot stage then writes DIR/<jdk>/tables.md and no RESULTS.md).
-# Stages (results go to benchmarks/results/<jdk>/):
-#   handshake : JMH HandshakeBench (6 providers x TLS 1.3/1.2 x ECDSA/RSA)  -> jmh-handshake.json/.txt
+# Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
+#   handshake : JMH HandshakeBench (6 implementations x TLS 1.3/1.2 x ECDSA/RSA; native: AsyncJSSE,
+#               TLS 1.3)                                                     -> jmh-handshake.json/.txt
 #   resumed   : HandshakeBench, TLS 1.3 ECDSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE
 #               (AsyncJSSE's resumed trials fail at setup while it does not resume) -> jmh-resumed.json/.txt
-#   handoff   : HandoffProbe (one handshake-job handoff, interleaved)        -> handoff.txt
-#               the same in steady state (alternated JVMs)                   -> handoff-steady.txt
-#               and the decorator's cost over BCJSSE (interleaved)           -> decorator.txt
+#   handoff   : HandoffProbe (one handshake-job handoff, interleaved; bc)    -> handoff.txt
+#               offloaded vs inline in steady state (alternated JVMs)        -> handoff-steady.txt
+#               and the decorator's cost over BCJSSE (interleaved; bc)       -> decorator.txt
 #   bulk      : JMH BulkBench + FloorBench (AEAD MB/s, primitive floor)      -> jmh-bulk-floor.json/.txt
+#               native: AsyncJSSE's BulkBench only                           -> jmh-bulk-native.json/.txt
 #   jmh       : handshake + resumed + handoff + bulk
-#   load      : loopback load harness                                        -> load.csv/.txt
-#   parked    : memory of parked handshakes                                  -> parked.txt
+#   load      : loopback load harness (the provider's default engine)        -> load.csv/.txt
+#   parked    : memory and threads of pending offloaded handshakes           -> parked.txt
 #   plot      : tables.md per JDK and results/handshakes-vs-latency.png from the recorded files
 #   all       : everything above
 set -eu
@@ -47,9 +49,10 @@ if [[ $BUILD == 1 ]]; then
   # and the shared ~/.m2 is left alone.
   (cd "$ROOT" && mvn -q package -DskipTests -pl benchmarks -am)
 fi
-# Snapshot the classes and jars: other builds in the same tree (mvn clean, mvn install of the
+# Snapshot the classes and jars (removed on exit): other builds in the same tree (mvn clean, mvn install of the
 # provider) must not change the code under a running benchmark.
 SNAP="$(mktemp -d /tmp/asyncjsse-bench.XXXXXX)"
+trap 'rm -rf "$SNAP"' EXIT
 cp -r "$HERE/target/classes" "$SNAP/classes"
 mkdir -p "$SNAP/lib"
 CP="$SNAP/classes"
@@ -135,10 +138,15 @@ hs_jmh() {
 }
 for e in "${RUN_ENGINES[@]}"; do
   sfx="$(suffix "$e")"
-  # the other providers once, with the bc pass
-  if [[ $e == bc ]]; then OTHERS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,BORINGSSL,"; RESUME_OTHERS="SUNJSSE,BORINGSSL,"; else OTHERS=""; RESUME_OTHERS=""; fi
+  # the other providers once, with the bc pass; the native pass measures TLS 1.3 only (TLS 1.2 always
+  # takes the BCJSSE path)
+  if [[ $e == bc ]]; then
+    OTHERS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,BORINGSSL,"; RESUME_OTHERS="SUNJSSE,BORINGSSL,"; PROTOCOLS="TLSv1.3,TLSv1.2"
+  else
+    OTHERS=""; RESUME_OTHERS=""; PROTOCOLS="TLSv1.3"
+  fi
   if has handshake; then
-    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
+    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS"
   fi
   if has resumed; then
     hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true \

@@ -37,8 +37,9 @@ import org.openjdk.jmh.annotations.State;
  * the server's session id (when it has one) must be new. A resumed handshake reconnects to the same
  * host/port with the session (TLS 1.3: the ticket) of the one before, and is checked to be resumed:
  * the client validated no chain. After each handshake the server writes one byte to the client
- * ({@link MemoryPair}), which carries the tickets of servers that send them lazily (BoringSSL). A server that does not resume fails the trial at setup with a
- * message saying so (AsyncJSSE until it issues TLS 1.3 tickets).
+ * ({@link MemoryPair}), which carries the tickets of servers that send them lazily (BoringSSL). A
+ * server that does not resume fails the trial at setup with a message saying so (AsyncJSSE until it
+ * issues TLS 1.3 tickets).
  *
  * <p>Primary score: handshake pairs per second (client + server on one thread). Auxiliary counters,
  * per handshake:
