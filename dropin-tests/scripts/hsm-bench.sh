@@ -41,4 +41,12 @@ for _ in $(seq 100); do [[ -S "$dir/p11.sock" ]] && break; sleep 0.1; done
 printf 'name = NetHSM\nlibrary = %s\nslotListIndex = 0\n' "$client" > "$dir/remote.cfg"
 echo "== the same token over p11-kit's socket ($client)"
 P11_KIT_SERVER_ADDRESS="unix:path=$dir/p11.sock" \
-  "$java" -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/remote.cfg" ec "$seconds" "$clients" "$threads"
+  "$java" -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/remote.cfg" ec "$seconds" "$clients" "$threads" | tee "$dir/remote.out"
+
+# The token's side: the p11-kit server and the p11-kit-remote process that served the JVM's
+# connection (reaped by the server once the JVM is gone, so its time is in the server's cutime/cstime).
+operations="$(sed -n 's/^token operations: //p' "$dir/remote.out")"
+for _ in $(seq 50); do [[ -z "$(pgrep -P "$server")" ]] && break; sleep 0.1; done
+ticks="$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$server/stat")"
+awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$operations" \
+  'BEGIN { printf "p11-kit server side: %.2f s CPU for %d token operations = %.0f us per operation\n", t / hz, n, t / hz * 1e6 / n }'

@@ -3,6 +3,7 @@ package dev.asyncjsse.dropin;
 import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
+import dev.asyncjsse.jca.CryptoProviders;
 import java.lang.management.ManagementFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -28,12 +29,17 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * Measures one PKCS#11 token as AsyncJSSE uses it: the latency of one signature on one thread, and
  * the full TLS 1.3 handshakes per second of a Netty server (one event loop) whose signatures go to
  * the token on a pool of offloader threads, against concurrent SunJSSE clients on the same machine.
- * Run by {@code dropin-tests/scripts/hsm-bench.sh} against the in-process token and the same token
- * over p11-kit's socket. Not a test.
+ * Each phase also reports this JVM's CPU time per operation, which a busy machine distorts less than
+ * wall-clock rates, and the last line counts every operation that reached the token, so that the
+ * script can divide the token process's CPU time by it. Run by
+ * {@code dropin-tests/scripts/hsm-bench.sh} against the in-process token and the same token over
+ * p11-kit's socket. Not a test.
  *
  * <p>Usage: {@code HsmBench <sunpkcs11.cfg> <alias> <seconds> <clients> <offloader threads>}
  */
 final class HsmBench {
+
+    private static final int HANDSHAKE_WARM_UP_SECONDS = 15;
 
     private HsmBench() {}
 
@@ -52,29 +58,50 @@ final class HsmBench {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         System.out.println("token: " + token.getName() + " (" + cfg + "), key " + alias + " " + key.getAlgorithm());
 
-        signLatency(token, key, algorithm, seconds);
-        handshakes(store, cert, alias, seconds, clients, threads);
+        // AsyncJSSE's one-time choice between the JDK's and Bouncy Castle's primitives keeps a core
+        // busy for the first seconds of a JVM: measure the settled server, as in a long-running one.
+        long calibration = System.nanoTime();
+        CryptoProviders.awaitCalibration();
+        System.out.printf(Locale.ROOT, "crypto calibration: %.1f s%n", (System.nanoTime() - calibration) / 1e9);
+        long signatures = signLatency(token, key, algorithm, seconds);
+        long handshakeOperations = handshakes(store, cert, alias, seconds, clients, threads);
+        System.out.println("token operations: " + (signatures + handshakeOperations));
     }
 
-    /** One thread signing a 32-byte message over and over: per-signature latency. */
-    private static void signLatency(Provider token, PrivateKey key, String algorithm, int seconds) throws Exception {
+    /** CPU time of every thread of this JVM so far, in nanoseconds. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * One thread signing a 32-byte message over and over: per-signature latency.
+     *
+     * @return the signatures made, warm-up included
+     */
+    private static long signLatency(Provider token, PrivateKey key, String algorithm, int seconds) throws Exception {
         byte[] message = new byte[32];
+        long warmUps = 0;
         long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < warmUpEnd) {
             sign(token, key, algorithm, message);
+            warmUps++;
         }
         long[] samples = new long[1 << 20];
         int n = 0;
+        long cpu0 = processCpuNanos();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end && n < samples.length) {
             long t0 = System.nanoTime();
             sign(token, key, algorithm, message);
             samples[n++] = System.nanoTime() - t0;
         }
+        long cpu = processCpuNanos() - cpu0;
         long[] s = Arrays.copyOf(samples, n);
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "sign %s, one thread: %d signatures, p50 %.0f us, p99 %.0f us, max %.0f us, %.0f/s%n",
-                algorithm, n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3, s[n - 1] / 1e3, n / (double) seconds);
+        System.out.printf(Locale.ROOT, "sign %s, one thread: %d signatures, p50 %.0f us, p99 %.0f us, max %.0f us, %.0f/s;"
+                        + " JVM CPU %.0f us per signature%n",
+                algorithm, n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3, s[n - 1] / 1e3, n / (double) seconds, cpu / 1e3 / n);
+        return warmUps + n;
     }
 
     private static void sign(Provider token, PrivateKey key, String algorithm, byte[] message) throws Exception {
@@ -84,8 +111,12 @@ final class HsmBench {
         signature.sign();
     }
 
-    /** Concurrent clients doing full TLS 1.3 handshakes against a Netty server signing on the token. */
-    private static void handshakes(KeyStore store, X509Certificate cert, String alias, int seconds, int clients, int threads)
+    /**
+     * Concurrent clients doing full TLS 1.3 handshakes against a Netty server signing on the token.
+     *
+     * @return the key operations the server started, warm-up included
+     */
+    private static long handshakes(KeyStore store, X509Certificate cert, String alias, int seconds, int clients, int threads)
             throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
         kmf.init(store, SoftHsm.PIN.toCharArray());
@@ -107,15 +138,24 @@ final class HsmBench {
         });
         SSLContext client = Support.sunClientContext(cert);
         try (NettyHttpsServer netty = new NettyHttpsServer(server, delegated)) {
-            runClients(client, netty.port(), clients, 2); // warm-up
+            // Until the JIT has compiled both TLS stacks, compilation costs more CPU than the handshakes.
+            runClients(client, netty.port(), clients, HANDSHAKE_WARM_UP_SECONDS);
             long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
             long done = runClients(client, netty.port(), clients, seconds);
+            long cpu = processCpuNanos() - cpu0;
             double elapsed = (System.nanoTime() - t0) / 1e9;
             ObjectName mbean = new ObjectName("dev.asyncjsse:type=Offload,name=hsm-bench");
             Object p50 = ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, "KeyOperationLatencyP50Micros");
             Object p99 = ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, "KeyOperationLatencyP99Micros");
-            System.out.printf(Locale.ROOT, "handshakes, %d clients, %d offloader threads: %d in %.1f s = %.0f/s; key operation p50 %s us, p99 %s us (MBean)%n",
-                    clients, threads, done, elapsed, done / elapsed, p50, p99);
+            System.out.printf(Locale.ROOT, "handshakes, %d clients, %d offloader threads: %d in %.1f s = %.0f/s; key operation p50 %s us,"
+                            + " p99 %s us (MBean); JVM CPU %.0f us per handshake (server and clients)%n",
+                    clients, threads, done, elapsed, done / elapsed, p50, p99, cpu / 1e3 / Math.max(1, done));
+            long started = 0;
+            for (String outcome : new String[] {"KeyOperationsOk", "KeyOperationsFailed", "KeyOperationsTimedOut", "KeyOperationsCancelled"}) {
+                started += ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(mbean, outcome)).longValue();
+            }
+            return started;
         } finally {
             offload.shutdownNow();
             delegated.shutdownNow();
