@@ -28,7 +28,9 @@ import javax.net.ssl.SSLSession;
  *
  * <h2>Results and failure</h2>
  * An engine reports {@code FINISHED} on the call that completes the handshake (the front drops any
- * repeat). A failure is thrown as the {@code SSLException} the application should see: an
+ * repeat). A wait belongs to the handshake: after the call that reported {@code FINISHED}, an engine
+ * returns results only (the front refuses a later wait with an {@code IllegalStateException}). A
+ * failure is thrown as the {@code SSLException} the application should see: an
  * {@code SSLHandshakeException} for a failed handshake, an {@code SSLProtocolException} for a broken
  * record layer, naming the cause; afterwards {@code wrap} produces the alert.
  */
