@@ -1,0 +1,116 @@
+package dev.asyncjsse.tls13;
+
+import dev.asyncjsse.jca.TlsStack;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLParameters;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+/**
+ * What the native engines of one {@code SSLContext} share, computed once rather than per handshake:
+ * the Bouncy Castle crypto over the context's randomness, digest prototypes to clone, the policy of
+ * the parameters last seen, and the encoded certificate chains per key manager alias.
+ *
+ * <p>Internal. Thread-safe: engines of the context use it concurrently, without a shared lock (the
+ * caches are concurrent maps and a volatile field; the crypto object is Bouncy Castle's, whose
+ * operations create their own JCA objects).
+ */
+public final class NativeContext {
+
+    private static final int MAX_CACHED_CREDENTIALS = 64;
+
+    private final TlsCrypto crypto;
+    private final SecureRandom random;
+    private final KeyLog keyLog;
+    private final Map<CipherSuite.Hash, MessageDigest> digests = new EnumMap<>(CipherSuite.Hash.class);
+    private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+    private volatile Policy policy;
+
+    /** @param random the context's randomness, used for key shares, server randoms and session ids */
+    public NativeContext(SecureRandom random) {
+        this.random = random;
+        this.crypto = TlsStack.crypto(random);
+        this.keyLog = KeyLog.fromProperties();
+        for (CipherSuite.Hash h : CipherSuite.Hash.values()) {
+            try {
+                digests.put(h, MessageDigest.getInstance(h.jcaName));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK lacks " + h.jcaName, e);
+            }
+        }
+    }
+
+    TlsCrypto crypto() {
+        return crypto;
+    }
+
+    SecureRandom random() {
+        return random;
+    }
+
+    KeyLog keyLog() {
+        return keyLog;
+    }
+
+    /** A fresh digest of {@code hash}, cloned from the context's prototype (no provider look-up). */
+    MessageDigest newDigest(CipherSuite.Hash hash) {
+        MessageDigest prototype = digests.get(hash);
+        try {
+            return (MessageDigest) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance(hash.jcaName, prototype.getProvider());
+            } catch (NoSuchAlgorithmException e2) {
+                throw new IllegalStateException(e2);
+            }
+        }
+    }
+
+    /** The policy of {@code params}: the cached one if the parameters are equal to the last seen. */
+    Policy policy(SSLParameters params) {
+        List<Object> key = Policy.keyOf(params);
+        Policy p = policy;
+        if (p != null && p.matches(key)) {
+            return p;
+        }
+        p = Policy.of(params, crypto);
+        policy = p;
+        return p;
+    }
+
+    /**
+     * The credential for {@code chain} as key manager alias {@code alias} returned it: the cached one
+     * while the alias keeps returning the same certificates, else a new one.
+     */
+    Credential credential(String alias, X509Certificate[] chain) throws CertificateEncodingException {
+        Credential c = credentials.get(alias);
+        if (c != null && sameCertificates(c.chain, chain)) {
+            return c;
+        }
+        c = new Credential(chain);
+        if (credentials.size() >= MAX_CACHED_CREDENTIALS) {
+            credentials.clear();
+        }
+        credentials.put(alias, c);
+        return c;
+    }
+
+    private static boolean sameCertificates(X509Certificate[] cached, X509Certificate[] now) {
+        if (cached.length != now.length) {
+            return false;
+        }
+        for (int i = 0; i < now.length; i++) {
+            if (cached[i] != now[i] && !cached[i].equals(now[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

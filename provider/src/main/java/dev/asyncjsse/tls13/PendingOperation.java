@@ -1,0 +1,176 @@
+package dev.asyncjsse.tls13;
+
+import dev.asyncjsse.AsyncStatus;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * What a paused handshake waits for: a key operation's stage, offloader capacity, or a job running a
+ * key or trust manager. No thread waits for it; it is <em>settled</em> when the awaited thing
+ * completes, fails, times out or is cancelled, and then the engine's next {@code wrap}/{@code unwrap}
+ * takes its outcome.
+ *
+ * <p>Threading: settled from whichever thread completes the awaited thing (an offloader's thread,
+ * the JDK's timeout thread, a job thread, or a thread calling {@link #cancel}); read by the engine's
+ * caller. {@link #whenDone} runs its action once, on the settling thread, or at once if already done.
+ *
+ * <p>Internal. Thread-safe.
+ */
+public final class PendingOperation {
+
+    private final CompletableFuture<Void> settled = new CompletableFuture<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AsyncStatus status;
+    private volatile Consumer<String> canceller;
+    private volatile Object value;
+    private volatile Throwable failure;
+
+    private PendingOperation(AsyncStatus status) {
+        this.status = status;
+    }
+
+    /** A wait settled by {@link #settle} or {@link #fail}, and by {@link #cancel} through {@code canceller}. */
+    static PendingOperation manual(AsyncStatus status, Consumer<String> canceller) {
+        PendingOperation op = new PendingOperation(status);
+        op.canceller = canceller;
+        return op;
+    }
+
+    /**
+     * Waits for {@code stage}, at most {@code timeout}. A stage already complete settles at once; a
+     * timeout or a cancellation cancels the stage's future, as the key offloader contract promises.
+     */
+    static <T> PendingOperation forStage(CompletionStage<T> stage, Duration timeout, String what) {
+        PendingOperation op = new PendingOperation(AsyncStatus.OK);
+        CompletableFuture<T> future = asFuture(stage);
+        op.canceller = reason -> future.cancel(true);
+        future.whenComplete((v, e) -> {
+            if (e != null) {
+                op.finish(null, unwrap(e));
+            } else {
+                op.finish(v, null);
+            }
+        });
+        op.limit(timeout, what, () -> future.cancel(true));
+        return op;
+    }
+
+    /**
+     * Bounds the wait: after {@code timeout} it settles with a {@link TimeoutException} and then runs
+     * {@code onTimeout}. The timer is the JDK's shared delay scheduler and is cancelled when the wait
+     * settles earlier, so nothing is held per wait once it is over.
+     */
+    void limit(Duration timeout, String what, Runnable onTimeout) {
+        if (settled.isDone()) {
+            return;
+        }
+        CompletableFuture<Void> watchdog = new CompletableFuture<>();
+        watchdog.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
+            if (e instanceof TimeoutException
+                    && finish(null, new TimeoutException(what + " did not complete within " + timeout.toMillis() + " ms"))) {
+                onTimeout.run();
+            }
+        });
+        settled.whenComplete((v, e) -> watchdog.complete(null));
+    }
+
+    /** Sets what {@link #cancel} does besides settling. */
+    void onCancel(Consumer<String> action) {
+        canceller = action;
+    }
+
+    void settle() {
+        finish(null, null);
+    }
+
+    void fail(Throwable cause) {
+        finish(null, cause);
+    }
+
+    /** Records the outcome and settles, once: the first outcome wins. */
+    private boolean finish(Object v, Throwable e) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
+        }
+        value = v;
+        failure = e;
+        settled.complete(null);
+        return true;
+    }
+
+    /** Whether the awaited thing is over, whatever its outcome. */
+    public boolean isDone() {
+        return settled.isDone();
+    }
+
+    /** Runs {@code action} once when this is settled (at once, on this thread, if it already is). */
+    public void whenDone(Runnable action) {
+        settled.whenComplete((v, e) -> action.run());
+    }
+
+    /** Blocks until settled; for the delegated task of a loop that knows nothing of offload. */
+    public void awaitDone() throws InterruptedException {
+        try {
+            settled.get();
+        } catch (ExecutionException e) {
+            throw new AssertionError("settled never completes exceptionally", e);
+        }
+    }
+
+    /** Cancels the awaited thing; the engine then reports {@code reason} if it is ever asked. */
+    public void cancel(String reason) {
+        if (finish(null, new CancellationException(reason))) {
+            Consumer<String> c = canceller;
+            if (c != null) {
+                c.accept(reason);
+            }
+        }
+    }
+
+    /** {@link AsyncStatus#EAGAIN} for a capacity wait, {@link AsyncStatus#OK} otherwise. */
+    public AsyncStatus status() {
+        return status;
+    }
+
+    /** The stage's value; meaningful once settled without a failure. */
+    Object value() {
+        return value;
+    }
+
+    /** Why the wait failed (timeout, cancellation, the operation's own failure), or {@code null}. */
+    Throwable failure() {
+        return failure;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static <T> CompletableFuture<T> asFuture(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            CompletableFuture<T> bridge = new CompletableFuture<>();
+            stage.whenComplete((v, err) -> {
+                if (err != null) {
+                    bridge.completeExceptionally(err);
+                } else {
+                    bridge.complete(v);
+                }
+            });
+            return bridge;
+        }
+    }
+}

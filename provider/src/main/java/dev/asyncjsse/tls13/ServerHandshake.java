@@ -1,0 +1,1125 @@
+package dev.asyncjsse.tls13;
+
+import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.offload.HandshakeJob;
+import dev.asyncjsse.offload.JobScheduler;
+import dev.asyncjsse.offload.KeyOperations;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509KeyManager;
+import org.bouncycastle.tls.ExtensionType;
+import org.bouncycastle.tls.crypto.TlsAgreement;
+
+/**
+ * The server side of a TLS 1.3 handshake (RFC 8446, section 4), as an explicit state machine
+ * ({@link HandshakeState}) fed one handshake message at a time by the record layer.
+ *
+ * <p>It never blocks and never parks a thread. Where it needs something from outside (the
+ * CertificateVerify signature from the key offloader, offloader capacity, a key or trust manager that
+ * may wait), it records a {@link PendingOperation}, moves to the matching waiting state and returns;
+ * the engine calls {@link #resume} once the operation is settled, on whichever thread then drives it.
+ *
+ * <p>Messages it produces go to the {@link OutboundQueue} with the keys that protect them; keys it
+ * derives go to {@link TrafficKeys}.
+ *
+ * <p>Internal. Not thread-safe: the engine serializes every call. Fields the application may read
+ * from other threads live in the {@link Tls13Session}.
+ */
+final class ServerHandshake {
+
+    static final int CLIENT_HELLO = 1;
+    static final int SERVER_HELLO = 2;
+    static final int ENCRYPTED_EXTENSIONS = 8;
+    static final int CERTIFICATE = 11;
+    static final int CERTIFICATE_REQUEST = 13;
+    static final int CERTIFICATE_VERIFY = 15;
+    static final int FINISHED = 20;
+    static final int KEY_UPDATE = 24;
+
+    private static final int CHANGE_CIPHER_SPEC = 20;
+    private static final int HANDSHAKE = 22;
+
+    /** ServerHello.random of a HelloRetryRequest: SHA-256("HelloRetryRequest") (section 4.1.3). */
+    static final byte[] HELLO_RETRY_RANDOM = java.util.HexFormat.of().parseHex(
+            "cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
+    private static final byte[] SERVER_SIGNATURE_CONTEXT = signatureContext("TLS 1.3, server CertificateVerify");
+    private static final byte[] CLIENT_SIGNATURE_CONTEXT = signatureContext("TLS 1.3, client CertificateVerify");
+
+    private final EngineSetup setup;
+    private final NativeContext context;
+    private final Policy policy;
+    private final OutboundQueue out;
+    private final TrafficKeys keys;
+    private final Tls13Session session;
+
+    /** Read by getters on other threads: volatile. */
+    private volatile HandshakeState state = HandshakeState.AWAIT_CLIENT_HELLO;
+    private PendingOperation pending;
+    /** The manager job being waited for, or {@code null} while it waits for job capacity. */
+    private HandshakeJob job;
+    private HandshakeJob.Work jobWork;
+    private boolean offloadFailed;
+
+    private ClientHello firstHello;
+    private ClientHello hello;
+    private CipherSuite suite;
+    private KeyShareGroup group;
+    private KeyShareGroup retryGroup;
+    private byte[] serverShare;
+    /** The encrypted part of the server's flight while it is built. */
+    private MessageWriter flight;
+    private X509Certificate[] peerChain;
+    private Transcript transcript;
+    private KeySchedule schedule;
+    private boolean changeCipherSpecSent;
+    private boolean certificateRequested;
+    private boolean keyChangeBoundary;
+    private Selection selection;
+    private byte[] signedContent;
+    private byte[] clientHandshakeSecret;
+    private byte[] serverHandshakeSecret;
+    private byte[] clientApplicationSecret;
+    private byte[] serverApplicationSecret;
+    private volatile String applicationProtocol;
+    private boolean serverNameAcknowledged;
+    private boolean keyUpdateQueued;
+
+    /** The certificate, key and scheme the server signs with. */
+    private static final class Selection {
+        final Credential credential;
+        final PrivateKey key;
+        final SignatureScheme scheme;
+
+        Selection(Credential credential, PrivateKey key, SignatureScheme scheme) {
+            this.credential = credential;
+            this.key = key;
+            this.scheme = scheme;
+        }
+    }
+
+    ServerHandshake(EngineSetup setup, OutboundQueue out, TrafficKeys keys, Tls13Session session) {
+        this.setup = setup;
+        this.context = setup.context;
+        this.policy = context.policy(setup.parameters);
+        this.out = out;
+        this.keys = keys;
+        this.session = session;
+    }
+
+    private static byte[] signatureContext(String label) {
+        // section 4.4.3: 64 spaces, the context string, a zero byte; the transcript hash follows
+        byte[] l = label.getBytes(StandardCharsets.US_ASCII);
+        byte[] r = new byte[64 + l.length + 1];
+        Arrays.fill(r, 0, 64, (byte) 0x20);
+        System.arraycopy(l, 0, r, 64, l.length);
+        return r;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** The one place where the state changes. */
+    private void moveTo(HandshakeState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("handshake state " + state + " cannot move to " + next);
+        }
+        state = next;
+    }
+
+    HandshakeState state() {
+        return state;
+    }
+
+    /** What the handshake waits for, while it waits; {@code null} otherwise. */
+    PendingOperation pending() {
+        return state.waits() ? pending : null;
+    }
+
+    /** Whether a key operation failed, timed out or was refused (the engine reports {@code ERR}). */
+    boolean offloadFailed() {
+        return offloadFailed;
+    }
+
+    boolean isComplete() {
+        return state == HandshakeState.CONNECTED;
+    }
+
+    /**
+     * Whether the ClientHello in effect offered early data, which the server never accepts: after it
+     * the client's 0-RTT records are skipped (section 4.2.10). A second ClientHello never offers it.
+     */
+    boolean earlyDataOffered() {
+        return hello != null && hello.earlyData;
+    }
+
+    /**
+     * Whether the last message processed precedes a key change: then it must end its record
+     * (section 5.1), which the record layer checks.
+     */
+    boolean atKeyChange() {
+        return keyChangeBoundary;
+    }
+
+    String applicationProtocol() {
+        return applicationProtocol;
+    }
+
+    Tls13Session session() {
+        return session;
+    }
+
+    /** Moves to FAILED and cancels whatever the handshake waits for. */
+    void fail(String reason) {
+        if (state != HandshakeState.FAILED) {
+            cancelPending(reason);
+            moveTo(HandshakeState.FAILED);
+        }
+    }
+
+    void cancelPending(String reason) {
+        PendingOperation p = pending;
+        if (p != null) {
+            p.cancel(reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    /**
+     * Processes one whole handshake message: {@code len} bytes at {@code off}, its four-byte header
+     * included.
+     */
+    void onMessage(byte[] buf, int off, int len) throws TlsFailure {
+        int type = buf[off] & 0xff;
+        keyChangeBoundary = false;
+        switch (state) {
+            case AWAIT_CLIENT_HELLO:
+            case AWAIT_RETRY_HELLO:
+                expect(type, CLIENT_HELLO);
+                keyChangeBoundary = true;
+                onClientHello(Arrays.copyOfRange(buf, off, off + len));
+                break;
+            case AWAIT_CLIENT_CERTIFICATE:
+                expect(type, CERTIFICATE);
+                onClientCertificate(buf, off, len);
+                break;
+            case AWAIT_CLIENT_CERTIFICATE_VERIFY:
+                expect(type, CERTIFICATE_VERIFY);
+                onClientCertificateVerify(buf, off, len);
+                break;
+            case AWAIT_CLIENT_FINISHED:
+                expect(type, FINISHED);
+                keyChangeBoundary = true;
+                onClientFinished(buf, off, len);
+                break;
+            case CONNECTED:
+                expect(type, KEY_UPDATE);
+                keyChangeBoundary = true;
+                onKeyUpdate(buf, off, len);
+                break;
+            default:
+                throw new IllegalStateException("no handshake message is processed in state " + state);
+        }
+    }
+
+    private void expect(int type, int expected) throws TlsFailure {
+        if (type != expected) {
+            throw TlsFailure.handshake(Alert.UNEXPECTED_MESSAGE, "received " + messageName(type) + " where "
+                    + messageName(expected) + " was expected");
+        }
+    }
+
+    static String messageName(int type) {
+        return org.bouncycastle.tls.HandshakeType.getText((short) type);
+    }
+
+    /** Continues after the pending operation settled. */
+    void resume() throws TlsFailure {
+        PendingOperation p = pending;
+        if (p == null || !p.isDone()) {
+            throw new IllegalStateException("resume without a settled operation in state " + state);
+        }
+        pending = null;
+        switch (state) {
+            case AWAIT_CREDENTIALS:
+                selection = (Selection) jobOutcome(p, "the key manager");
+                if (selection != null) {
+                    continueWithCredential();
+                }
+                break;
+            case AWAIT_CLIENT_TRUST:
+                if (jobOutcome(p, "the trust manager") != null) {
+                    moveTo(HandshakeState.AWAIT_CLIENT_CERTIFICATE_VERIFY);
+                }
+                break;
+            case AWAIT_CAPACITY:
+                if (p.failure() != null) {
+                    offloadFailed = true;
+                    throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the key offloader stayed saturated: "
+                            + describe(p.failure()), p.failure());
+                }
+                submitSignature();
+                break;
+            case AWAIT_SIGNATURE:
+                finishFlight(signatureOf(p));
+                break;
+            default:
+                throw new IllegalStateException("nothing to resume in state " + state);
+        }
+    }
+
+    // ------------------------------------------------------------------ ClientHello
+
+    private void onClientHello(byte[] message) throws TlsFailure {
+        ClientHello ch = ClientHello.parse(message);
+        if (state == HandshakeState.AWAIT_RETRY_HELLO) {
+            String difference = ch.differenceAfterRetry(firstHello);
+            if (difference != null) {
+                throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER,
+                        "the ClientHello after HelloRetryRequest is not the first one repeated: " + difference);
+            }
+        } else {
+            firstHello = ch;
+        }
+        hello = ch;
+        if (!ch.offersTls13()) {
+            throw TlsFailure.handshake(Alert.PROTOCOL_VERSION, "the ClientHello does not offer TLS 1.3");
+        }
+        // section 9.2: what a ClientHello without a usable PSK must carry
+        if (ch.preSharedKey && ch.pskKeyExchangeModes == null) {
+            throw TlsFailure.handshake(Alert.MISSING_EXTENSION, "pre_shared_key without psk_key_exchange_modes");
+        }
+        if (ch.signatureAlgorithms == null) {
+            throw TlsFailure.handshake(Alert.MISSING_EXTENSION, "the ClientHello has no signature_algorithms");
+        }
+        if (ch.supportedGroups == null || ch.keyShares == null) {
+            throw TlsFailure.handshake(Alert.MISSING_EXTENSION, ch.supportedGroups == null
+                    ? "the ClientHello has no supported_groups" : "the ClientHello has no key_share");
+        }
+        for (ClientHello.KeyShare s : ch.keyShares) {
+            if (!ClientHello.contains(ch.supportedGroups, s.group)) {
+                // section 4.2.8: every share must be of a group the client lists as supported
+                throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "key_share offers group " + s.group
+                        + ", which supported_groups does not list");
+            }
+        }
+        if (suite == null) {
+            suite = chooseSuite(ch);
+        }
+        ClientHello.KeyShare share;
+        if (state == HandshakeState.AWAIT_RETRY_HELLO) {
+            // section 4.1.4: exactly one share, of the group the HelloRetryRequest named
+            share = ch.keyShare(retryGroup.code);
+            if (share == null || ch.keyShares.size() != 1) {
+                throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER,
+                        "the second ClientHello does not offer exactly one share of " + retryGroup.jsseName);
+            }
+            group = retryGroup;
+            transcript.add(message);
+        } else {
+            share = chooseShare(ch);
+            if (share == null) {
+                sendHelloRetryRequest(ch);
+                return;
+            }
+            group = KeyShareGroup.forCode(share.group);
+            transcript = new Transcript(context.newDigest(suite.hash));
+            transcript.add(message);
+        }
+        if (!group.wellFormed(share.share)) {
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the " + group.jsseName + " key share has the wrong form");
+        }
+        startSession(ch);
+        matchServerNames(ch);
+        applicationProtocol = chooseApplicationProtocol(ch);
+        keyExchange(group, share.share);
+        selectCredential();
+    }
+
+    private CipherSuite chooseSuite(ClientHello ch) throws TlsFailure {
+        for (CipherSuite s : policy.suites) {
+            if (ClientHello.contains(ch.cipherSuites, s.code)) {
+                return s;
+            }
+        }
+        throw TlsFailure.handshake(Alert.HANDSHAKE_FAILURE, policy.suites.length == 0
+                ? "no TLS 1.3 cipher suite is enabled" : "the client offers no enabled TLS 1.3 cipher suite");
+    }
+
+    /** The first of the client's shares, in its order, of a group this server enables. */
+    private ClientHello.KeyShare chooseShare(ClientHello ch) {
+        for (ClientHello.KeyShare s : ch.keyShares) {
+            KeyShareGroup g = KeyShareGroup.forCode(s.group);
+            if (g != null && contains(policy.groups, g)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean contains(Object[] values, Object value) {
+        for (Object v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Section 4.1.4: no usable share, so ask for one of the first group both sides support. */
+    private void sendHelloRetryRequest(ClientHello ch) throws TlsFailure {
+        for (KeyShareGroup g : policy.groups) {
+            if (ClientHello.contains(ch.supportedGroups, g.code)) {
+                retryGroup = g;
+                break;
+            }
+        }
+        if (retryGroup == null) {
+            throw TlsFailure.handshake(Alert.HANDSHAKE_FAILURE, "the client supports no enabled key exchange group");
+        }
+        group = retryGroup;
+        transcript = new Transcript(context.newDigest(suite.hash));
+        transcript.add(ch.message);
+        transcript.replaceWithMessageHash();
+        MessageWriter w = new MessageWriter(128);
+        int msg = w.message(SERVER_HELLO);
+        w.u16(0x0303).bytes(HELLO_RETRY_RANDOM);
+        w.u8(ch.sessionId.length).bytes(ch.sessionId);
+        w.u16(suite.code).u8(0);
+        int exts = w.open(2);
+        w.u16(ExtensionType.supported_versions).u16(2).u16(ClientHello.TLS13);
+        w.u16(ExtensionType.key_share).u16(2).u16(retryGroup.code);
+        w.close(exts, 2);
+        w.close(msg, 3);
+        byte[] hrr = w.toByteArray();
+        transcript.add(hrr);
+        out.add(OutboundQueue.PLAINTEXT, HANDSHAKE, hrr);
+        sendChangeCipherSpecOnce(ch);
+        moveTo(HandshakeState.AWAIT_RETRY_HELLO);
+    }
+
+    /** Appendix D.4: in middlebox compatibility mode (the client sent a session id) one CCS follows the first flight. */
+    private void sendChangeCipherSpecOnce(ClientHello ch) {
+        if (!changeCipherSpecSent && ch.sessionId.length > 0) {
+            out.add(OutboundQueue.PLAINTEXT, CHANGE_CIPHER_SPEC, new byte[] {1});
+            changeCipherSpecSent = true;
+        }
+    }
+
+    private void startSession(ClientHello ch) {
+        session.setCipherSuite(suite.name());
+        session.setRequestedServerNames(ch.serverNames);
+        session.setLocalSignatureAlgorithms(policy.schemeNames);
+        int[] peer = ch.signatureAlgorithmsCert != null ? ch.signatureAlgorithmsCert : ch.signatureAlgorithms;
+        List<String> names = new ArrayList<>(peer.length);
+        for (int code : peer) {
+            SignatureScheme s = SignatureScheme.forCode(code);
+            if (s != null) {
+                names.add(s.jsseName);
+            }
+        }
+        session.setPeerSignatureAlgorithms(names.toArray(new String[0]));
+    }
+
+    /**
+     * RFC 6066, section 3, with the parameters' matchers: a requested name that a matcher of its type
+     * rejects fails the handshake with {@code unrecognized_name}; a matched one is acknowledged.
+     */
+    private void matchServerNames(ClientHello ch) throws TlsFailure {
+        java.util.Collection<SNIMatcher> matchers = setup.parameters.getSNIMatchers();
+        if (matchers == null || matchers.isEmpty()) {
+            return;
+        }
+        for (SNIServerName name : ch.serverNames) {
+            for (SNIMatcher m : matchers) {
+                if (m.getType() == name.getType()) {
+                    if (!m.matches(name)) {
+                        throw TlsFailure.handshake(Alert.UNRECOGNIZED_NAME, "the requested server name " + name
+                                + " is not served here");
+                    }
+                    serverNameAcknowledged = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * RFC 7301, section 3.2: the handshake selector if the application set one (called with the
+     * application's engine; {@code null} refuses, the empty string declines ALPN), otherwise the
+     * first of the server's protocols the client offers. No common protocol is
+     * {@code no_application_protocol}.
+     */
+    private String chooseApplicationProtocol(ClientHello ch) throws TlsFailure {
+        List<String> offered = ch.applicationProtocols;
+        if (offered == null) {
+            return "";
+        }
+        if (setup.protocolSelector != null) {
+            String chosen = setup.protocolSelector.apply(setup.application, List.copyOf(offered));
+            if (chosen == null) {
+                throw TlsFailure.handshake(Alert.NO_APPLICATION_PROTOCOL, "the application protocol selector accepted none of "
+                        + offered);
+            }
+            if (!chosen.isEmpty() && !offered.contains(chosen)) {
+                throw TlsFailure.handshake(Alert.NO_APPLICATION_PROTOCOL, "the application protocol selector chose '"
+                        + chosen + "', which the client did not offer");
+            }
+            return chosen;
+        }
+        String[] ours = setup.parameters.getApplicationProtocols();
+        if (ours == null || ours.length == 0) {
+            return "";
+        }
+        for (String p : ours) {
+            if (offered.contains(p)) {
+                return p;
+            }
+        }
+        throw TlsFailure.handshake(Alert.NO_APPLICATION_PROTOCOL, "no application protocol in common: the client offers "
+                + offered + ", the server " + Arrays.toString(ours));
+    }
+
+    /** The (EC)DHE or hybrid exchange (section 4.2.8) and the handshake secrets (section 7.1). */
+    private void keyExchange(KeyShareGroup group, byte[] clientShare) throws TlsFailure {
+        byte[] shared;
+        try {
+            TlsAgreement agreement = group.serverAgreement(context.crypto());
+            agreement.receivePeerValue(clientShare);
+            serverShare = agreement.generateEphemeral();
+            shared = agreement.calculateSecret().extract();
+        } catch (IOException | RuntimeException e) {
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the client's " + group.jsseName + " key share is not valid: "
+                    + e.getMessage(), e);
+        }
+        if (allZero(shared)) {
+            // section 7.4.2: an all-zero X25519 result means a small-order point
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the " + group.jsseName + " exchange produced an all-zero secret");
+        }
+        schedule = new KeySchedule(context.crypto(), suite.hash);
+        schedule.startEarly(null);
+        schedule.startHandshake(shared);
+        KeySchedule.wipe(shared);
+    }
+
+    private static boolean allZero(byte[] b) {
+        int acc = 0;
+        for (byte x : b) {
+            acc |= x;
+        }
+        return acc == 0;
+    }
+
+    // ------------------------------------------------------------------ credentials
+
+    private void selectCredential() throws TlsFailure {
+        X509KeyManager km = setup.keyManager;
+        if (km == null) {
+            throw TlsFailure.handshake(Alert.HANDSHAKE_FAILURE, "the server has no key manager");
+        }
+        HandshakeJob.Work work = this::chooseCredential;
+        if (callInline(km)) {
+            selection = chooseCredential();
+            continueWithCredential();
+            return;
+        }
+        Object result = startJob(work, HandshakeState.AWAIT_CREDENTIALS);
+        if (result != null) {
+            selection = (Selection) result;
+            continueWithCredential();
+        }
+    }
+
+    private boolean callInline(Object manager) {
+        return setup.offloader == null || !ManagerCalls.mayWait(manager);
+    }
+
+    /**
+     * Walks the client's signature_algorithms in its order (section 4.4.2.2): for each scheme this
+     * server enables, asks the key manager for a key of the scheme's type, and takes the first whose
+     * key fits the scheme and whose chain the client's signature_algorithms_cert accepts; failing
+     * that, the first that fits. Runs on the caller's thread or in a job.
+     */
+    private Selection chooseCredential() throws TlsFailure {
+        X509KeyManager km = setup.keyManager;
+        List<String> askedTypes = new ArrayList<>(4);
+        List<String> aliases = new ArrayList<>(4);
+        Selection fallback = null;
+        String fallbackAlias = null;
+        for (int code : hello.signatureAlgorithms) {
+            SignatureScheme scheme = SignatureScheme.forCode(code);
+            if (scheme == null || !contains(policy.schemes, scheme)) {
+                continue;
+            }
+            int asked = askedTypes.indexOf(scheme.keyType);
+            String alias;
+            if (asked >= 0) {
+                alias = aliases.get(asked);
+            } else {
+                alias = chooseAlias(km, scheme.keyType);
+                askedTypes.add(scheme.keyType);
+                aliases.add(alias);
+            }
+            if (alias == null) {
+                continue;
+            }
+            X509Certificate[] chain = km.getCertificateChain(alias);
+            if (chain == null || chain.length == 0) {
+                continue;
+            }
+            Credential credential;
+            try {
+                credential = context.credential(alias, chain);
+            } catch (CertificateException e) {
+                throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the certificate of alias " + alias + " cannot be encoded", e);
+            }
+            if (!credential.canSign(scheme)) {
+                continue;
+            }
+            if (credential.chainAcceptableTo(hello.signatureAlgorithmsCert)) {
+                return withKey(km, alias, credential, scheme);
+            }
+            if (fallback == null) {
+                fallback = new Selection(credential, null, scheme);
+                fallbackAlias = alias;
+            }
+        }
+        if (fallback != null) {
+            // section 4.4.2.2: without a chain the client's list accepts, send one anyway
+            return withKey(km, fallbackAlias, fallback.credential, fallback.scheme);
+        }
+        throw TlsFailure.handshake(Alert.HANDSHAKE_FAILURE, "no certificate of the key manager can sign with a scheme the client offers");
+    }
+
+    private Selection withKey(X509KeyManager km, String alias, Credential credential, SignatureScheme scheme) throws TlsFailure {
+        PrivateKey key = km.getPrivateKey(alias);
+        if (key == null) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the key manager has no private key for alias " + alias);
+        }
+        return new Selection(credential, key, scheme);
+    }
+
+    private String chooseAlias(X509KeyManager km, String keyType) {
+        java.security.Principal[] issuers = hello.certificateAuthorities;
+        if (km instanceof X509ExtendedKeyManager) {
+            X509ExtendedKeyManager x = (X509ExtendedKeyManager) km;
+            String alias = x.chooseEngineServerAlias(keyType, issuers, setup.application);
+            if (alias == null && keyType.equals("EdDSA")) {
+                alias = x.chooseEngineServerAlias("Ed25519", issuers, setup.application);
+            }
+            return alias;
+        }
+        String alias = km.chooseServerAlias(keyType, issuers, null);
+        if (alias == null && keyType.equals("EdDSA")) {
+            alias = km.chooseServerAlias("Ed25519", issuers, null);
+        }
+        return alias;
+    }
+
+    /**
+     * Runs a manager call in a handshake job. Returns its result when it finished within the wait
+     * budget, or {@code null} after moving to {@code waitState} (including when the job scheduler is
+     * full: then the job starts once capacity returns).
+     */
+    private Object startJob(HandshakeJob.Work work, HandshakeState waitState) throws TlsFailure {
+        JobScheduler scheduler = setup.scheduler != null ? setup.scheduler : JobScheduler.shared();
+        PendingOperation op = PendingOperation.manual(AsyncStatus.OK, null);
+        HandshakeJob j = new HandshakeJob(work, setup.offloadTimeout, op::settle);
+        if (!j.start(scheduler)) {
+            PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
+            scheduler.whenCapacity(capacity::settle);
+            capacity.limit(setup.offloadTimeout, "waiting for a handshake job", () -> { });
+            job = null;
+            jobWork = work;
+            pending = capacity;
+            enterWait(waitState);
+            return null;
+        }
+        if (j.awaitSettled(setup.waitBudgetNanos)) {
+            return jobResult(j);
+        }
+        op.onCancel(j::cancel);
+        job = j;
+        jobWork = null;
+        pending = op;
+        enterWait(waitState);
+        return null;
+    }
+
+    /** Enters a waiting state; a job restarted after a capacity wait is already in it. */
+    private void enterWait(HandshakeState waitState) {
+        if (state != waitState) {
+            moveTo(waitState);
+        }
+    }
+
+    /**
+     * The outcome of a settled manager wait: the job's result, or {@code null} after restarting a job
+     * that waited for capacity (the handshake waits again).
+     */
+    private Object jobOutcome(PendingOperation p, String what) throws TlsFailure {
+        if (job == null) {
+            if (p.failure() != null) {
+                throw TlsFailure.handshake(Alert.INTERNAL_ERROR, what + " could not run: " + describe(p.failure()), p.failure());
+            }
+            return startJob(jobWork, state);
+        }
+        HandshakeJob j = job;
+        job = null;
+        if (p.failure() != null && !j.isDone()) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, what + " " + describe(p.failure()), p.failure());
+        }
+        return jobResult(j);
+    }
+
+    private static Object jobResult(HandshakeJob j) throws TlsFailure {
+        Throwable failure = j.failure();
+        if (failure == null) {
+            return j.result();
+        }
+        if (failure instanceof TlsFailure) {
+            throw (TlsFailure) failure;
+        }
+        throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "a key or trust manager failed: " + describe(failure), failure);
+    }
+
+    static String describe(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && (c instanceof java.util.concurrent.CompletionException
+                || c instanceof java.util.concurrent.ExecutionException)) {
+            c = c.getCause();
+        }
+        String m = c.getMessage();
+        return c.getClass().getSimpleName() + (m != null ? ": " + m : "");
+    }
+
+    // ------------------------------------------------------------------ the server's flight
+
+    private void continueWithCredential() throws TlsFailure {
+        session.setLocalCertificates(selection.credential.chain);
+        byte[] serverHello = serverHello();
+        transcript.add(serverHello);
+        out.add(OutboundQueue.PLAINTEXT, HANDSHAKE, serverHello);
+        sendChangeCipherSpecOnce(hello);
+
+        byte[] helloHash = transcript.hash();
+        clientHandshakeSecret = schedule.deriveSecret("c hs traffic", helloHash);
+        serverHandshakeSecret = schedule.deriveSecret("s hs traffic", helloHash);
+        try {
+            keys.read = RecordCipher.opening(suite, schedule.trafficKey(clientHandshakeSecret, suite.keyLength),
+                    schedule.trafficIv(clientHandshakeSecret));
+            keys.handshakeWrite = RecordCipher.sealing(suite, schedule.trafficKey(serverHandshakeSecret, suite.keyLength),
+                    schedule.trafficIv(serverHandshakeSecret));
+        } catch (GeneralSecurityException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "no " + suite.transformation + " cipher: " + e.getMessage(), e);
+        }
+        keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientHandshakeSecret);
+        keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverHandshakeSecret);
+
+        flight = new MessageWriter(selection.credential.certificateMessage.length + 512);
+        addToFlight(encryptedExtensions());
+        certificateRequested = setup.parameters.getNeedClientAuth() || setup.parameters.getWantClientAuth();
+        if (certificateRequested) {
+            addToFlight(certificateRequest());
+        }
+        addToFlight(selection.credential.certificateMessage);
+        byte[] hash = transcript.hash();
+        signedContent = Arrays.copyOf(SERVER_SIGNATURE_CONTEXT, SERVER_SIGNATURE_CONTEXT.length + hash.length);
+        System.arraycopy(hash, 0, signedContent, SERVER_SIGNATURE_CONTEXT.length, hash.length);
+        submitSignature();
+    }
+
+    private void addToFlight(byte[] message) {
+        flight.bytes(message);
+        transcript.add(message);
+    }
+
+    private byte[] serverHello() {
+        byte[] random = new byte[32];
+        context.random().nextBytes(random);
+        MessageWriter w = new MessageWriter(128 + serverShare.length);
+        int msg = w.message(SERVER_HELLO);
+        w.u16(0x0303).bytes(random);
+        w.u8(hello.sessionId.length).bytes(hello.sessionId);
+        w.u16(suite.code).u8(0);
+        int exts = w.open(2);
+        w.u16(ExtensionType.supported_versions).u16(2).u16(ClientHello.TLS13);
+        w.u16(ExtensionType.key_share);
+        int ks = w.open(2);
+        w.u16(group.code);
+        int share = w.open(2);
+        w.bytes(serverShare);
+        w.close(share, 2);
+        w.close(ks, 2);
+        w.close(exts, 2);
+        w.close(msg, 3);
+        return w.toByteArray();
+    }
+
+    private byte[] encryptedExtensions() {
+        MessageWriter w = new MessageWriter(64);
+        int msg = w.message(ENCRYPTED_EXTENSIONS);
+        int exts = w.open(2);
+        if (serverNameAcknowledged) {
+            w.u16(ExtensionType.server_name).u16(0);
+        }
+        if (!applicationProtocol.isEmpty()) {
+            byte[] name = applicationProtocol.getBytes(StandardCharsets.ISO_8859_1);
+            w.u16(ExtensionType.application_layer_protocol_negotiation);
+            int ext = w.open(2);
+            int list = w.open(2);
+            w.u8(name.length).bytes(name);
+            w.close(list, 2);
+            w.close(ext, 2);
+        }
+        w.close(exts, 2);
+        w.close(msg, 3);
+        return w.toByteArray();
+    }
+
+    private byte[] certificateRequest() {
+        MessageWriter w = new MessageWriter(64);
+        int msg = w.message(CERTIFICATE_REQUEST);
+        w.u8(0); // certificate_request_context: empty during the handshake (section 4.3.2)
+        int exts = w.open(2);
+        w.u16(ExtensionType.signature_algorithms).u16(policy.signatureAlgorithmsExtension.length)
+                .bytes(policy.signatureAlgorithmsExtension);
+        w.close(exts, 2);
+        w.close(msg, 3);
+        return w.toByteArray();
+    }
+
+    /**
+     * Signs CertificateVerify: inline without an offloader; otherwise the offloader gets it and the
+     * handshake waits in AWAIT_SIGNATURE, or in AWAIT_CAPACITY while the offloader is saturated.
+     */
+    private void submitSignature() throws TlsFailure {
+        SignatureScheme scheme = selection.scheme;
+        if (setup.offloader == null) {
+            byte[] signature;
+            try {
+                signature = KeyOperations.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(), signedContent);
+            } catch (GeneralSecurityException | RuntimeException e) {
+                throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "signing CertificateVerify with " + scheme.jcaAlgorithm
+                        + " failed: " + describe(e), e);
+            }
+            finishFlight(signature);
+            return;
+        }
+        if (setup.offloader.isSaturated()) {
+            PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
+            setup.offloader.whenUnsaturated(capacity::settle);
+            capacity.limit(setup.offloadTimeout, "waiting for key offloader capacity", () -> { });
+            pending = capacity;
+            moveTo(HandshakeState.AWAIT_CAPACITY);
+            return;
+        }
+        CompletionStage<byte[]> stage = setup.offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(),
+                signedContent.clone());
+        PendingOperation op = PendingOperation.forStage(stage, setup.offloadTimeout, "the offloaded " + scheme.jcaAlgorithm + " signature");
+        if (op.isDone()) {
+            // the offloader answered at once: no pause
+            finishFlight(signatureOf(op));
+            return;
+        }
+        pending = op;
+        moveTo(HandshakeState.AWAIT_SIGNATURE);
+    }
+
+    private byte[] signatureOf(PendingOperation op) throws TlsFailure {
+        if (op.failure() != null) {
+            offloadFailed = true;
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the offloaded CertificateVerify signature ("
+                    + selection.scheme.jcaAlgorithm + ") failed: " + describe(op.failure()), op.failure());
+        }
+        Object value = op.value();
+        if (!(value instanceof byte[]) || ((byte[]) value).length == 0) {
+            offloadFailed = true;
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the key offloader returned no signature");
+        }
+        return (byte[]) value;
+    }
+
+    /** CertificateVerify, Finished, and the application traffic secrets (section 7.1). */
+    private void finishFlight(byte[] signature) throws TlsFailure {
+        MessageWriter cv = new MessageWriter(8 + signature.length);
+        int msg = cv.message(CERTIFICATE_VERIFY);
+        cv.u16(selection.scheme.code);
+        int sig = cv.open(2);
+        cv.bytes(signature);
+        cv.close(sig, 2);
+        cv.close(msg, 3);
+        addToFlight(cv.toByteArray());
+
+        byte[] verifyData = schedule.finishedVerifyData(serverHandshakeSecret, transcript.hash());
+        MessageWriter fin = new MessageWriter(4 + verifyData.length);
+        int f = fin.message(FINISHED);
+        fin.bytes(verifyData);
+        fin.close(f, 3);
+        addToFlight(fin.toByteArray());
+        out.add(OutboundQueue.HANDSHAKE_KEYS, HANDSHAKE, flight.toByteArray());
+        flight = null;
+        KeySchedule.wipe(serverHandshakeSecret);
+        serverHandshakeSecret = null;
+
+        schedule.startMaster();
+        byte[] hash = transcript.hash();
+        clientApplicationSecret = schedule.deriveSecret("c ap traffic", hash);
+        serverApplicationSecret = schedule.deriveSecret("s ap traffic", hash);
+        byte[] exporter = schedule.deriveSecret("exp master", hash);
+        keyLog("CLIENT_TRAFFIC_SECRET_0", clientApplicationSecret);
+        keyLog("SERVER_TRAFFIC_SECRET_0", serverApplicationSecret);
+        keyLog("EXPORTER_SECRET", exporter);
+        KeySchedule.wipe(exporter);
+        try {
+            keys.applicationWrite = RecordCipher.sealing(suite, schedule.trafficKey(serverApplicationSecret, suite.keyLength),
+                    schedule.trafficIv(serverApplicationSecret));
+        } catch (GeneralSecurityException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "no " + suite.transformation + " cipher: " + e.getMessage(), e);
+        }
+        moveTo(certificateRequested ? HandshakeState.AWAIT_CLIENT_CERTIFICATE : HandshakeState.AWAIT_CLIENT_FINISHED);
+    }
+
+    private void keyLog(String label, byte[] secret) {
+        KeyLog log = context.keyLog();
+        if (log != null) {
+            log.write(label, Arrays.copyOfRange(hello.message, 6, 38), secret);
+        }
+    }
+
+    // ------------------------------------------------------------------ the client's flight
+
+    private void onClientCertificate(byte[] buf, int off, int len) throws TlsFailure {
+        Cursor c = new Cursor(buf, off + 4, len - 4, "Certificate");
+        byte[] requestContext = c.opaque(1, 0, 255, "certificate_request_context");
+        if (requestContext.length != 0) {
+            // section 4.4.2: it must echo the CertificateRequest's, which was empty
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the client's Certificate has a request context the server did not send");
+        }
+        Cursor list = c.vector(3, 0, 0xffffff, "certificate_list");
+        c.expectEnd();
+        List<X509Certificate> chain = new ArrayList<>(3);
+        CertificateFactory factory = certificateFactory();
+        while (list.hasRemaining()) {
+            byte[] der = list.opaque(3, 1, 0xffffff, "cert_data");
+            list.vector(2, 0, 0xffff, "certificate extensions");
+            try {
+                chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+            } catch (CertificateException | ClassCastException e) {
+                throw TlsFailure.handshake(Alert.BAD_CERTIFICATE, "the client's certificate cannot be parsed: " + e.getMessage(), e);
+            }
+        }
+        transcript.add(buf, off, len);
+        if (chain.isEmpty()) {
+            if (setup.parameters.getNeedClientAuth()) {
+                // section 4.4.2.4
+                throw TlsFailure.handshake(Alert.CERTIFICATE_REQUIRED, "the client sent no certificate and one is required");
+            }
+            moveTo(HandshakeState.AWAIT_CLIENT_FINISHED);
+            return;
+        }
+        X509Certificate[] peer = chain.toArray(new X509Certificate[0]);
+        peerChain = peer;
+        if (setup.trustManager == null) {
+            throw TlsFailure.handshake(Alert.CERTIFICATE_UNKNOWN, "the server has no trust manager to check the client's certificate");
+        }
+        HandshakeJob.Work check = () -> {
+            checkClientTrusted(peer);
+            return Boolean.TRUE;
+        };
+        if (callInline(setup.trustManager)) {
+            checkClientTrusted(peer);
+            moveTo(HandshakeState.AWAIT_CLIENT_CERTIFICATE_VERIFY);
+            return;
+        }
+        if (startJob(check, HandshakeState.AWAIT_CLIENT_TRUST) != null) {
+            moveTo(HandshakeState.AWAIT_CLIENT_CERTIFICATE_VERIFY);
+        }
+    }
+
+    private static CertificateFactory certificateFactory() throws TlsFailure {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "no X.509 certificate factory", e);
+        }
+    }
+
+    private void checkClientTrusted(X509Certificate[] chain) throws TlsFailure {
+        String authType = new KeyFacts(chain[0].getPublicKey()).algorithm;
+        try {
+            if (setup.trustManager instanceof X509ExtendedTrustManager) {
+                ((X509ExtendedTrustManager) setup.trustManager).checkClientTrusted(chain.clone(), authType, setup.application);
+            } else {
+                setup.trustManager.checkClientTrusted(chain.clone(), authType);
+            }
+        } catch (CertificateException e) {
+            throw TlsFailure.handshake(certificateAlert(e), "the client's certificate is not trusted: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the trust manager failed: " + describe(e), e);
+        }
+    }
+
+    private static Alert certificateAlert(CertificateException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                return Alert.CERTIFICATE_EXPIRED;
+            }
+            if (t instanceof CertPathValidatorException) {
+                CertPathValidatorException.Reason r = ((CertPathValidatorException) t).getReason();
+                if (r == CertPathValidatorException.BasicReason.REVOKED) {
+                    return Alert.CERTIFICATE_REVOKED;
+                }
+                if (r == CertPathValidatorException.BasicReason.EXPIRED || r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+                    return Alert.CERTIFICATE_EXPIRED;
+                }
+            }
+        }
+        return Alert.CERTIFICATE_UNKNOWN;
+    }
+
+    private void onClientCertificateVerify(byte[] buf, int off, int len) throws TlsFailure {
+        Cursor c = new Cursor(buf, off + 4, len - 4, "CertificateVerify");
+        int code = c.u16();
+        byte[] signature = c.opaque(2, 0, 0xffff, "signature");
+        c.expectEnd();
+        SignatureScheme scheme = SignatureScheme.forCode(code);
+        PublicKey key = peerChain[0].getPublicKey();
+        if (scheme == null || !contains(policy.schemes, scheme)) {
+            // section 4.4.3: the scheme must be one the CertificateRequest offered
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the client signed with scheme 0x" + Integer.toHexString(code)
+                    + ", which the server did not offer");
+        }
+        if (!new KeyFacts(key).fits(scheme)) {
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the client's key cannot sign with " + scheme.ianaName());
+        }
+        byte[] hash = transcript.hash();
+        byte[] content = Arrays.copyOf(CLIENT_SIGNATURE_CONTEXT, CLIENT_SIGNATURE_CONTEXT.length + hash.length);
+        System.arraycopy(hash, 0, content, CLIENT_SIGNATURE_CONTEXT.length, hash.length);
+        boolean valid;
+        try {
+            valid = verify(scheme, key, content, signature);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            valid = false;
+        }
+        if (!valid) {
+            throw TlsFailure.handshake(Alert.DECRYPT_ERROR, "the client's CertificateVerify signature (" + scheme.ianaName()
+                    + ") does not verify");
+        }
+        transcript.add(buf, off, len);
+        session.setPeerCertificates(peerChain);
+        moveTo(HandshakeState.AWAIT_CLIENT_FINISHED);
+    }
+
+    private static boolean verify(SignatureScheme scheme, PublicKey key, byte[] content, byte[] signature)
+            throws GeneralSecurityException {
+        Signature verifier;
+        try {
+            verifier = Signature.getInstance(scheme.jcaAlgorithm);
+            verifier.initVerify(key);
+        } catch (NoSuchAlgorithmException | java.security.InvalidKeyException e) {
+            verifier = Signature.getInstance(scheme.jcaAlgorithm, dev.asyncjsse.jca.CryptoProviders.bouncyCastle());
+            verifier.initVerify(key);
+        }
+        if (scheme.parameters() != null) {
+            verifier.setParameter(scheme.parameters());
+        }
+        verifier.update(content);
+        return verifier.verify(signature);
+    }
+
+    private void onClientFinished(byte[] buf, int off, int len) throws TlsFailure {
+        int hashLength = suite.hash.length;
+        if (len - 4 != hashLength) {
+            throw TlsFailure.handshake(Alert.DECODE_ERROR, "the client's Finished has " + (len - 4) + " bytes, not " + hashLength);
+        }
+        byte[] expected = schedule.finishedVerifyData(clientHandshakeSecret, transcript.hash());
+        byte[] received = Arrays.copyOfRange(buf, off + 4, off + len);
+        // constant time: the comparison must not tell how many bytes of a forged Finished were right
+        if (!MessageDigest.isEqual(expected, received)) {
+            throw TlsFailure.handshake(Alert.DECRYPT_ERROR, "the client's Finished does not verify");
+        }
+        transcript.add(buf, off, len);
+        KeySchedule.wipe(clientHandshakeSecret);
+        clientHandshakeSecret = null;
+        try {
+            keys.read = RecordCipher.opening(suite, schedule.trafficKey(clientApplicationSecret, suite.keyLength),
+                    schedule.trafficIv(clientApplicationSecret));
+        } catch (GeneralSecurityException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "no " + suite.transformation + " cipher: " + e.getMessage(), e);
+        }
+        session.setResumptionMasterSecret(schedule.deriveSecret("res master", transcript.hash()));
+        schedule.destroy();
+        moveTo(HandshakeState.CONNECTED);
+    }
+
+    // ------------------------------------------------------------------ key update (section 4.6.3)
+
+    private void onKeyUpdate(byte[] buf, int off, int len) throws TlsFailure {
+        if (len != 5) {
+            throw TlsFailure.handshake(Alert.DECODE_ERROR, "KeyUpdate has " + (len - 4) + " bytes, not 1");
+        }
+        int request = buf[off + 4] & 0xff;
+        if (request > 1) {
+            throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "KeyUpdate request_update is " + request);
+        }
+        byte[] next = schedule().nextTrafficSecret(clientApplicationSecret);
+        KeySchedule.wipe(clientApplicationSecret);
+        clientApplicationSecret = next;
+        keys.read.rekey(schedule().trafficKey(next, suite.keyLength), schedule().trafficIv(next));
+        if (request == 1) {
+            queueKeyUpdate(false);
+        }
+    }
+
+    /** The key schedule's derivations stay available after the handshake for KeyUpdate. */
+    private KeySchedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Queues a KeyUpdate under the current application keys; the keys change once it is written. At
+     * most one is queued at a time: a second request is answered by the one already waiting.
+     */
+    void queueKeyUpdate(boolean requestPeerUpdate) {
+        if (keyUpdateQueued) {
+            return;
+        }
+        keyUpdateQueued = true;
+        byte[] message = {(byte) KEY_UPDATE, 0, 0, 1, (byte) (requestPeerUpdate ? 1 : 0)};
+        out.add(OutboundQueue.APPLICATION_KEYS, HANDSHAKE, message, () -> {
+            byte[] next = schedule.nextTrafficSecret(serverApplicationSecret);
+            KeySchedule.wipe(serverApplicationSecret);
+            serverApplicationSecret = next;
+            keys.applicationWrite.rekey(schedule.trafficKey(next, suite.keyLength), schedule.trafficIv(next));
+            keyUpdateQueued = false;
+        });
+    }
+
+    /** Wipes the secrets this handshake still holds. */
+    void destroy() {
+        KeySchedule.wipe(clientHandshakeSecret);
+        KeySchedule.wipe(serverHandshakeSecret);
+        KeySchedule.wipe(clientApplicationSecret);
+        KeySchedule.wipe(serverApplicationSecret);
+    }
+}
