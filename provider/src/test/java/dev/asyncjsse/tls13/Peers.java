@@ -76,10 +76,14 @@ final class Peers {
         BCSSLEngine bc = (BCSSLEngine) e;
         BCSSLParameters bp = bc.getParameters();
         if (group != null) {
-            bp.setNamedGroups(new String[] {group});
+            // Bouncy Castle sends one share, of the first group; it also needs the curves of the
+            // ECDSA schemes among its groups, or it drops those schemes
+            bp.setNamedGroups(java.util.stream.Stream.of(group, "secp256r1", "secp384r1").distinct().toArray(String[]::new));
         }
         if (scheme != null) {
             bp.setSignatureSchemes(new String[] {scheme});
+            // the test CA signs with ECDSA P-256: the chain must stay acceptable
+            bp.setSignatureSchemesCert(java.util.stream.Stream.of(scheme, "ecdsa_secp256r1_sha256").distinct().toArray(String[]::new));
         }
         bc.setParameters(bp);
         return e;
