@@ -74,9 +74,11 @@ public final class PendingOperation {
         }
         CompletableFuture<Void> watchdog = new CompletableFuture<>();
         watchdog.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
+            // the operation is cancelled before anyone hears that the wait is over
             if (e instanceof TimeoutException
-                    && finish(null, new TimeoutException(what + " did not complete within " + timeout.toMillis() + " ms"))) {
+                    && claim(null, new TimeoutException(what + " did not complete within " + timeout.toMillis() + " ms"))) {
                 onTimeout.run();
+                settled.complete(null);
             }
         });
         settled.whenComplete((v, e) -> watchdog.complete(null));
@@ -97,12 +99,20 @@ public final class PendingOperation {
 
     /** Records the outcome and settles, once: the first outcome wins. */
     private boolean finish(Object v, Throwable e) {
+        if (!claim(v, e)) {
+            return false;
+        }
+        settled.complete(null);
+        return true;
+    }
+
+    /** Records the outcome if none was recorded yet; the caller then settles. */
+    private boolean claim(Object v, Throwable e) {
         if (!finished.compareAndSet(false, true)) {
             return false;
         }
         value = v;
         failure = e;
-        settled.complete(null);
         return true;
     }
 
@@ -127,11 +137,12 @@ public final class PendingOperation {
 
     /** Cancels the awaited thing; the engine then reports {@code reason} if it is ever asked. */
     public void cancel(String reason) {
-        if (finish(null, new CancellationException(reason))) {
+        if (claim(null, new CancellationException(reason))) {
             Consumer<String> c = canceller;
             if (c != null) {
                 c.accept(reason);
             }
+            settled.complete(null);
         }
     }
 

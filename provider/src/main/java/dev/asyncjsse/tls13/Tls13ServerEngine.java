@@ -91,8 +91,10 @@ public final class Tls13ServerEngine {
     }
 
     public HandshakeStatus getHandshakeStatus() {
-        if (handshake.pending() != null) {
-            return HandshakeStatus.NEED_TASK;
+        PendingOperation p = handshake.pending();
+        if (p != null) {
+            // once settled, the next wrap continues the handshake
+            return p.isDone() ? HandshakeStatus.NEED_WRAP : HandshakeStatus.NEED_TASK;
         }
         if (!out.isEmpty()) {
             return HandshakeStatus.NEED_WRAP;

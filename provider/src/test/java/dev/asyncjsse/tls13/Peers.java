@@ -89,6 +89,16 @@ final class Peers {
         return e;
     }
 
+    /** Key managers a client of {@code kind} can use: Bouncy Castle's client needs its own factory's. */
+    static KeyManager[] clientKeyManagers(Client kind, TestPki.Identity id) throws Exception {
+        if (kind == Client.SUNJSSE) {
+            return TestPki.keyManagers(id);
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX", BCJSSE);
+        kmf.init(TestPki.keyStore(id), TestPki.PASSWORD);
+        return kmf.getKeyManagers();
+    }
+
     static X509KeyManager keyManager(TestPki.Identity... ids) {
         return (X509KeyManager) TestPki.keyManagers(ids)[0];
     }
