@@ -60,6 +60,14 @@ final class OutboundQueue {
         return tail != null ? tail.epoch : lastWrittenEpoch;
     }
 
+    /**
+     * Records that the peer now expects records under {@code epoch} although none was written with
+     * it yet: after the server's Finished the client reads with the server's application keys.
+     */
+    void advanceTo(int epoch) {
+        lastWrittenEpoch = epoch;
+    }
+
     void add(int epoch, int contentType, byte[] data) {
         add(epoch, contentType, data, null);
     }
@@ -102,7 +110,8 @@ final class OutboundQueue {
                 cipher.update(ByteBuffer.wrap(s.data, s.pos, n), n, dst);
                 cipher.finish(s.contentType, 0, dst);
             }
-            lastWrittenEpoch = s.epoch;
+            // a ChangeCipherSpec after the ServerHello is plaintext, yet the keys stay in force
+            lastWrittenEpoch = Math.max(lastWrittenEpoch, s.epoch);
             s.pos += n;
             if (s.pos == s.data.length) {
                 queue.poll();

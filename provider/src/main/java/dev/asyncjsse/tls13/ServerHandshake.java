@@ -718,7 +718,8 @@ final class ServerHandshake {
         session.setLocalCertificates(selection.credential.chain);
         byte[] serverHello = serverHello();
         transcript.add(serverHello);
-        out.add(OutboundQueue.PLAINTEXT, HANDSHAKE, serverHello);
+        // once the ServerHello is out, the client expects the handshake keys (an alert included)
+        out.add(OutboundQueue.PLAINTEXT, HANDSHAKE, serverHello, () -> out.advanceTo(OutboundQueue.HANDSHAKE_KEYS));
         sendChangeCipherSpecOnce(hello);
 
         byte[] helloHash = transcript.hash();
@@ -876,7 +877,7 @@ final class ServerHandshake {
         fin.bytes(verifyData);
         fin.close(f, 3);
         addToFlight(fin.toByteArray());
-        out.add(OutboundQueue.HANDSHAKE_KEYS, HANDSHAKE, flight.toByteArray());
+        out.add(OutboundQueue.HANDSHAKE_KEYS, HANDSHAKE, flight.toByteArray(), () -> out.advanceTo(OutboundQueue.APPLICATION_KEYS));
         flight = null;
         KeySchedule.wipe(serverHandshakeSecret);
         serverHandshakeSecret = null;

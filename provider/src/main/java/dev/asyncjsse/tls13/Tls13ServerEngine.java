@@ -131,7 +131,7 @@ public final class Tls13ServerEngine {
         } catch (TlsFailure f) {
             throw fail(f);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw fail(TlsFailure.record(Alert.INTERNAL_ERROR, "record processing failed: " + ServerHandshake.describe(e)));
+            throw fail(TlsFailure.handshake(Alert.INTERNAL_ERROR, "record processing failed: " + ServerHandshake.describe(e), e));
         }
     }
 
@@ -419,7 +419,7 @@ public final class Tls13ServerEngine {
         } catch (TlsFailure f) {
             throw fail(f);
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw fail(TlsFailure.record(Alert.INTERNAL_ERROR, "record protection failed: " + ServerHandshake.describe(e)));
+            throw fail(TlsFailure.handshake(Alert.INTERNAL_ERROR, "record protection failed: " + ServerHandshake.describe(e), e));
         }
     }
 

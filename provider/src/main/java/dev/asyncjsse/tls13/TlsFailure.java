@@ -45,17 +45,19 @@ final class TlsFailure extends Exception {
     }
 
     /**
-     * The exception the engine's caller gets: {@link SSLHandshakeException} during the handshake,
-     * {@link SSLProtocolException} for record-layer violations after it, {@link SSLException}
+     * The exception the engine's caller gets: {@link SSLProtocolException} for a broken record layer
+     * (as the JDK's engine), {@link SSLHandshakeException} for other failures during the handshake,
+     * {@link SSLProtocolException} for malformed post-handshake messages, {@link SSLException}
      * otherwise. The message names the alert and the problem.
      */
     SSLException toSslException(boolean handshaking) {
         String text = alert != null ? "(" + alert.rfcName() + ") " + getMessage() : getMessage();
         SSLException e;
-        if (handshaking) {
+        if (recordLayer) {
+            e = new SSLProtocolException(text);
+        } else if (handshaking) {
             e = new SSLHandshakeException(text);
-        } else if (recordLayer || alert == Alert.UNEXPECTED_MESSAGE || alert == Alert.DECODE_ERROR
-                || alert == Alert.ILLEGAL_PARAMETER) {
+        } else if (alert == Alert.UNEXPECTED_MESSAGE || alert == Alert.DECODE_ERROR || alert == Alert.ILLEGAL_PARAMETER) {
             e = new SSLProtocolException(text);
         } else {
             e = new SSLException(text);
