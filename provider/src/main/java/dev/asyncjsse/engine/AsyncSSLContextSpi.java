@@ -1,7 +1,7 @@
 package dev.asyncjsse.engine;
 
 import dev.asyncjsse.jca.TlsStack;
-import dev.asyncjsse.offload.OffloadSettings;
+import dev.asyncjsse.tls13.NativeEngineFactory;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -29,11 +29,8 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class AsyncSSLContextSpi extends SSLContextSpi {
 
-    /**
-     * The native TLS 1.3 server engine plugs in here. Until it does, every connection takes the BCJSSE
-     * path, whatever {@value OffloadSettings#TLS13_PROPERTY} says.
-     */
-    private static final ProtocolEngineFactory NATIVE_TLS13_SERVER = null;
+    /** The native TLS 1.3 server engine; whether a context uses it is {@link ContextConfig#nativeTls13()}. */
+    private static final ProtocolEngineFactory NATIVE_TLS13_SERVER = new NativeEngineFactory();
 
     private final SSLContext inner;
     private final boolean isDefault;
@@ -74,9 +71,8 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     private void initialize(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
         inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), random);
-        ProtocolEngineFactory nativeTls13 = OffloadSettings.nativeTls13() ? NATIVE_TLS13_SERVER : null;
         services = new ContextServices(config, km, tm, random, ContextDefaults.of(inner),
-                new BcEngineFactory(inner, engines), nativeTls13);
+                new BcEngineFactory(inner, engines), NATIVE_TLS13_SERVER);
         // The MBean lives as long as the configuration, which every engine of this context references.
         config.monitor().export(config);
     }

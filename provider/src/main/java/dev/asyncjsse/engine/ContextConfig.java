@@ -21,6 +21,7 @@ public final class ContextConfig {
     private volatile CallbackGate.Binding defaultCallback = CallbackGate.Binding.NONE;
     private volatile Duration offloadTimeout;
     private volatile JobScheduler scheduler;
+    private volatile boolean nativeTls13 = OffloadSettings.nativeTls13();
     private final long waitBudgetNanos;
     /**
      * Whether this context's key steps (the ones that may use the offloader) have lately parked on an
@@ -78,6 +79,18 @@ public final class ContextConfig {
         if (keyStepsPark != parked) {
             keyStepsPark = parked;
         }
+    }
+
+    /**
+     * Whether servers of this context serve TLS 1.3 with the native engine; from
+     * {@value OffloadSettings#TLS13_PROPERTY} unless set here (tests run one suite on both engines).
+     */
+    public void setNativeTls13(boolean on) {
+        this.nativeTls13 = on;
+    }
+
+    boolean nativeTls13() {
+        return nativeTls13;
     }
 
     /** Replaces the shared job scheduler for this context's engines; for tests of capacity limits. */

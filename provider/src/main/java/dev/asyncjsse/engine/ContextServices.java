@@ -138,8 +138,8 @@ public final class ContextServices {
         return bcjsse;
     }
 
-    /** The native TLS 1.3 server engine, or {@code null} while there is none. */
+    /** The native TLS 1.3 server engine, or {@code null} when the context does not use it. */
     ProtocolEngineFactory nativeTls13() {
-        return nativeTls13;
+        return config.nativeTls13() ? nativeTls13 : null;
     }
 }

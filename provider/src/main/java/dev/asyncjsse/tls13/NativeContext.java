@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
 /**
@@ -31,11 +33,24 @@ public final class NativeContext {
     private final KeyLog keyLog;
     private final Map<CipherSuite.Hash, MessageDigest> digests = new EnumMap<>(CipherSuite.Hash.class);
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
+    private final X509KeyManager keyManager;
+    private final X509TrustManager trustManager;
     private volatile Policy policy;
 
-    /** @param random the context's randomness, used for key shares, server randoms and session ids */
+    /** A context without managers of its own (tests give each engine its managers). */
     public NativeContext(SecureRandom random) {
+        this(random, null, null);
+    }
+
+    /**
+     * @param random the context's randomness, used for key shares, server randoms and session ids
+     * @param keyManager the context's key manager, or {@code null}
+     * @param trustManager the context's trust manager, or {@code null}
+     */
+    public NativeContext(SecureRandom random, X509KeyManager keyManager, X509TrustManager trustManager) {
         this.random = random;
+        this.keyManager = keyManager;
+        this.trustManager = trustManager;
         this.crypto = TlsStack.crypto(random);
         this.keyLog = KeyLog.fromProperties();
         for (CipherSuite.Hash h : CipherSuite.Hash.values()) {
@@ -45,6 +60,14 @@ public final class NativeContext {
                 throw new IllegalStateException("the JDK lacks " + h.jcaName, e);
             }
         }
+    }
+
+    X509KeyManager keyManager() {
+        return keyManager;
+    }
+
+    X509TrustManager trustManager() {
+        return trustManager;
     }
 
     TlsCrypto crypto() {

@@ -1,6 +1,7 @@
 package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.engine.EngineWait;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  *
  * <p>Internal. Thread-safe.
  */
-public final class PendingOperation {
+public final class PendingOperation implements EngineWait {
 
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -84,11 +85,6 @@ public final class PendingOperation {
         settled.whenComplete((v, e) -> watchdog.complete(null));
     }
 
-    /** Sets what {@link #cancel} does besides settling. */
-    void onCancel(Consumer<String> action) {
-        canceller = action;
-    }
-
     void settle() {
         finish(null, null);
     }
@@ -117,16 +113,22 @@ public final class PendingOperation {
     }
 
     /** Whether the awaited thing is over, whatever its outcome. */
+    @Override
     public boolean isDone() {
         return settled.isDone();
     }
 
     /** Runs {@code action} once when this is settled (at once, on this thread, if it already is). */
+    @Override
     public void whenDone(Runnable action) {
         settled.whenComplete((v, e) -> action.run());
     }
 
-    /** Blocks until settled; for the delegated task of a loop that knows nothing of offload. */
+    /**
+     * Blocks until settled; for the delegated task of a loop that knows nothing of offload. Every wait
+     * the engine creates is bounded by the offload timeout ({@link #limit}), so this ends.
+     */
+    @Override
     public void awaitDone() throws InterruptedException {
         try {
             settled.get();
@@ -135,7 +137,20 @@ public final class PendingOperation {
         }
     }
 
+    @Override
+    public boolean awaitDone(long nanos) throws InterruptedException {
+        try {
+            settled.get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new AssertionError("settled never completes exceptionally", e);
+        }
+    }
+
     /** Cancels the awaited thing; the engine then reports {@code reason} if it is ever asked. */
+    @Override
     public void cancel(String reason) {
         if (claim(null, new CancellationException(reason))) {
             Consumer<String> c = canceller;
@@ -147,6 +162,7 @@ public final class PendingOperation {
     }
 
     /** {@link AsyncStatus#EAGAIN} for a capacity wait, {@link AsyncStatus#OK} otherwise. */
+    @Override
     public AsyncStatus status() {
         return status;
     }

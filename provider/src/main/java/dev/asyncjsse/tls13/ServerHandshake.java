@@ -1,6 +1,7 @@
 package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.offload.HandshakeJob;
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.offload.KeyOperations;
@@ -23,8 +24,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509KeyManager;
@@ -66,9 +70,12 @@ final class ServerHandshake {
     private static final byte[] SERVER_SIGNATURE_CONTEXT = signatureContext("TLS 1.3, server CertificateVerify");
     private static final byte[] CLIENT_SIGNATURE_CONTEXT = signatureContext("TLS 1.3, client CertificateVerify");
 
-    private final EngineSetup setup;
+    private final NativeSetup setup;
     private final NativeContext context;
-    private final Policy policy;
+    /** The application's parameters and ALPN selector, fixed once the ClientHello is processed. */
+    private SSLParameters parameters;
+    private BiFunction<SSLEngine, List<String>, String> protocolSelector;
+    private Policy policy;
     private final OutboundQueue out;
     private final TrafficKeys keys;
     private final Tls13Session session;
@@ -118,10 +125,11 @@ final class ServerHandshake {
         }
     }
 
-    ServerHandshake(EngineSetup setup, OutboundQueue out, TrafficKeys keys, Tls13Session session) {
+    ServerHandshake(NativeSetup setup, OutboundQueue out, TrafficKeys keys, Tls13Session session) {
         this.setup = setup;
         this.context = setup.context;
-        this.policy = context.policy(setup.parameters);
+        this.parameters = setup.parameters;
+        this.protocolSelector = setup.protocolSelector;
         this.out = out;
         this.keys = keys;
         this.session = session;
@@ -144,6 +152,17 @@ final class ServerHandshake {
             throw new IllegalStateException("handshake state " + state + " cannot move to " + next);
         }
         state = next;
+    }
+
+    /**
+     * New settings from the application; they count only until the ClientHello is processed, as the
+     * JDK's engine, which also takes its parameters at the start of the handshake.
+     */
+    void configure(SSLParameters newParameters, BiFunction<SSLEngine, List<String>, String> selector) {
+        if (state == HandshakeState.AWAIT_CLIENT_HELLO) {
+            parameters = newParameters;
+            protocolSelector = selector;
+        }
     }
 
     HandshakeState state() {
@@ -291,6 +310,9 @@ final class ServerHandshake {
     // ------------------------------------------------------------------ ClientHello
 
     private void onClientHello(byte[] message) throws TlsFailure {
+        if (policy == null) {
+            policy = context.policy(parameters);
+        }
         ClientHello ch = ClientHello.parse(message);
         if (state == HandshakeState.AWAIT_RETRY_HELLO) {
             String difference = ch.differenceAfterRetry(firstHello);
@@ -446,7 +468,7 @@ final class ServerHandshake {
      * rejects fails the handshake with {@code unrecognized_name}; a matched one is acknowledged.
      */
     private void matchServerNames(ClientHello ch) throws TlsFailure {
-        java.util.Collection<SNIMatcher> matchers = setup.parameters.getSNIMatchers();
+        java.util.Collection<SNIMatcher> matchers = parameters.getSNIMatchers();
         if (matchers == null || matchers.isEmpty()) {
             return;
         }
@@ -474,8 +496,8 @@ final class ServerHandshake {
         if (offered == null) {
             return "";
         }
-        if (setup.protocolSelector != null) {
-            String chosen = setup.protocolSelector.apply(setup.application, List.copyOf(offered));
+        if (protocolSelector != null) {
+            String chosen = protocolSelector.apply(setup.application, List.copyOf(offered));
             if (chosen == null) {
                 throw TlsFailure.handshake(Alert.NO_APPLICATION_PROTOCOL, "the application protocol selector accepted none of "
                         + offered);
@@ -486,7 +508,7 @@ final class ServerHandshake {
             }
             return chosen;
         }
-        String[] ours = setup.parameters.getApplicationProtocols();
+        String[] ours = parameters.getApplicationProtocols();
         if (ours == null || ours.length == 0) {
             return "";
         }
@@ -550,7 +572,7 @@ final class ServerHandshake {
     }
 
     private boolean callInline(Object manager) {
-        return setup.offloader == null || !ManagerCalls.mayWait(manager);
+        return setup.offloader.get() == null || !ManagerCalls.mayWait(manager);
     }
 
     /**
@@ -642,8 +664,7 @@ final class ServerHandshake {
      */
     private Object startJob(HandshakeJob.Work work, HandshakeState waitState) throws TlsFailure {
         JobScheduler scheduler = setup.scheduler != null ? setup.scheduler : JobScheduler.shared();
-        PendingOperation op = PendingOperation.manual(AsyncStatus.OK, null);
-        HandshakeJob j = new HandshakeJob(work, setup.offloadTimeout, op::settle);
+        HandshakeJob j = new HandshakeJob(work, setup.offloadTimeout);
         if (!j.start(scheduler)) {
             PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
             scheduler.whenCapacity(capacity::settle);
@@ -657,7 +678,9 @@ final class ServerHandshake {
         if (j.awaitSettled(setup.waitBudgetNanos)) {
             return jobResult(j);
         }
-        op.onCancel(j::cancel);
+        PendingOperation op = PendingOperation.manual(AsyncStatus.OK, j::cancel);
+        j.whenDone(op::settle);
+        op.limit(setup.offloadTimeout, "a key or trust manager call", () -> j.cancel("it outlived the offload timeout"));
         job = j;
         jobWork = null;
         pending = op;
@@ -692,9 +715,10 @@ final class ServerHandshake {
     }
 
     private static Object jobResult(HandshakeJob j) throws TlsFailure {
-        Throwable failure = j.failure();
+        HandshakeJob.Outcome outcome = j.outcome();
+        Throwable failure = outcome.failure();
         if (failure == null) {
-            return j.result();
+            return outcome.value();
         }
         if (failure instanceof TlsFailure) {
             throw (TlsFailure) failure;
@@ -738,7 +762,7 @@ final class ServerHandshake {
 
         flight = new MessageWriter(selection.credential.certificateMessage.length + 512);
         addToFlight(encryptedExtensions());
-        certificateRequested = setup.parameters.getNeedClientAuth() || setup.parameters.getWantClientAuth();
+        certificateRequested = parameters.getNeedClientAuth() || parameters.getWantClientAuth();
         if (certificateRequested) {
             addToFlight(certificateRequest());
         }
@@ -815,7 +839,8 @@ final class ServerHandshake {
      */
     private void submitSignature() throws TlsFailure {
         SignatureScheme scheme = selection.scheme;
-        if (setup.offloader == null) {
+        KeyOffloader offloader = setup.offloader.get();
+        if (offloader == null) {
             byte[] signature;
             try {
                 signature = KeyOperations.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(), signedContent);
@@ -826,15 +851,15 @@ final class ServerHandshake {
             finishFlight(signature);
             return;
         }
-        if (setup.offloader.isSaturated()) {
+        if (offloader.isSaturated()) {
             PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
-            setup.offloader.whenUnsaturated(capacity::settle);
+            offloader.whenUnsaturated(capacity::settle);
             capacity.limit(setup.offloadTimeout, "waiting for key offloader capacity", () -> { });
             pending = capacity;
             moveTo(HandshakeState.AWAIT_CAPACITY);
             return;
         }
-        CompletionStage<byte[]> stage = setup.offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(),
+        CompletionStage<byte[]> stage = offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(),
                 signedContent.clone());
         PendingOperation op = PendingOperation.forStage(stage, setup.offloadTimeout, "the offloaded " + scheme.jcaAlgorithm + " signature");
         if (op.isDone()) {
@@ -931,7 +956,7 @@ final class ServerHandshake {
         }
         transcript.add(buf, off, len);
         if (chain.isEmpty()) {
-            if (setup.parameters.getNeedClientAuth()) {
+            if (parameters.getNeedClientAuth()) {
                 // section 4.4.2.4
                 throw TlsFailure.handshake(Alert.CERTIFICATE_REQUIRED, "the client sent no certificate and one is required");
             }

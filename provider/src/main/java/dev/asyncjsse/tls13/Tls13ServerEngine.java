@@ -1,5 +1,9 @@
 package dev.asyncjsse.tls13;
 
+import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.engine.EngineSettings;
+import dev.asyncjsse.engine.ProtocolEngine;
+import dev.asyncjsse.engine.Step;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
@@ -35,7 +39,7 @@ import javax.net.ssl.SSLSession;
  * and {@code beginHandshake}. The getters may be called from any thread while those run (a key manager
  * asks for the handshake session from a job thread); they read only fields that are safe to read so.
  */
-public final class Tls13ServerEngine {
+public final class Tls13ServerEngine implements ProtocolEngine {
 
     private static final int HEADER = RecordCipher.HEADER_LENGTH;
     private static final int CHANGE_CIPHER_SPEC = 20;
@@ -58,6 +62,8 @@ public final class Tls13ServerEngine {
     private final HandshakeBuffer handshakeIn = new HandshakeBuffer();
     private final ServerHandshake handshake;
     private final Tls13Session session;
+    /** What {@link #session()} answers until the handshake completes. */
+    private final Tls13Session notYetEstablished;
     /** Opened records that do not go straight to the caller's buffer; allocated on first need. */
     private ByteBuffer scratch;
     private volatile boolean handshakeStarted;
@@ -70,27 +76,30 @@ public final class Tls13ServerEngine {
     private int skippedEarlyData;
     private volatile TlsFailure failure;
 
-    public Tls13ServerEngine(EngineSetup setup) {
+    public Tls13ServerEngine(NativeSetup setup) {
         byte[] id = new byte[32];
         setup.context.random().nextBytes(id);
         String host = setup.application.getPeerHost();
         this.session = new Tls13Session(host, setup.application.getPeerPort(), id);
+        this.notYetEstablished = Tls13Session.notEstablished(host, setup.application.getPeerPort());
         this.handshake = new ServerHandshake(setup, out, keys, session);
     }
 
     // ------------------------------------------------------------------ status
 
     /** What the handshake waits for, or {@code null} when it does not wait. */
-    public PendingOperation pending() {
+    PendingOperation pending() {
         return handshake.pending();
     }
 
-    /** Whether the last failure came from a key operation (the front reports {@code AsyncStatus.ERR}). */
-    public boolean offloadFailed() {
-        return handshake.offloadFailed();
+    /** {@code ERR} once a key operation failed, timed out or was refused; {@code OK} otherwise. */
+    @Override
+    public AsyncStatus asyncStatus() {
+        return handshake.offloadFailed() ? AsyncStatus.ERR : AsyncStatus.OK;
     }
 
-    public HandshakeStatus getHandshakeStatus() {
+    @Override
+    public HandshakeStatus handshakeStatus() {
         PendingOperation p = handshake.pending();
         if (p != null) {
             // once settled, the next wrap continues the handshake
@@ -106,7 +115,7 @@ public final class Tls13ServerEngine {
     }
 
     private SSLEngineResult result(Status status, int consumed, int produced) {
-        HandshakeStatus hs = getHandshakeStatus();
+        HandshakeStatus hs = handshakeStatus();
         if (finishedDue && hs == HandshakeStatus.NOT_HANDSHAKING) {
             finishedDue = false;
             hs = HandshakeStatus.FINISHED;
@@ -116,7 +125,40 @@ public final class Tls13ServerEngine {
 
     // ------------------------------------------------------------------ unwrap
 
-    public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+    @Override
+    public Step unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
+        return step(doUnwrap(src, dsts, offset, length));
+    }
+
+    @Override
+    public Step wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+        return step(doWrap(srcs, offset, length, dst));
+    }
+
+    /**
+     * The call's outcome for the front: a wait while the handshake waits for something not yet done.
+     * A wait that is over already is never handed out; the handshake goes on here instead.
+     */
+    private Step step(SSLEngineResult r) throws SSLException {
+        PendingOperation p = handshake.pending();
+        boolean moved = false;
+        try {
+            while (p != null && p.isDone()) {
+                handshake.resume();
+                processHandshakeMessages();
+                p = handshake.pending();
+                moved = true;
+            }
+        } catch (TlsFailure f) {
+            throw fail(f);
+        }
+        if (p != null) {
+            return Step.waiting(p, r.bytesConsumed());
+        }
+        return Step.done(moved ? result(r.getStatus(), r.bytesConsumed(), r.bytesProduced()) : r);
+    }
+
+    private SSLEngineResult doUnwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
         if (inboundDone) {
             return result(Status.CLOSED, 0, 0);
         }
@@ -389,7 +431,7 @@ public final class Tls13ServerEngine {
 
     // ------------------------------------------------------------------ wrap
 
-    public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+    private SSLEngineResult doWrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
         if (outboundDone) {
             return result(Status.CLOSED, 0, 0);
         }
@@ -504,6 +546,7 @@ public final class Tls13ServerEngine {
      * handshake the unsent flight is dropped and user_canceled goes first; a pending operation is
      * cancelled.
      */
+    @Override
     public void closeOutbound() {
         if (outboundDone || closeNotifyQueued) {
             return;
@@ -526,6 +569,7 @@ public final class Tls13ServerEngine {
      * Closes the receiving side. Without the client's close_notify this is a possible truncation,
      * which fails the connection with {@code internal_error} as the JDK's engine does.
      */
+    @Override
     public void closeInbound() throws SSLException {
         if (inboundDone) {
             return;
@@ -536,15 +580,22 @@ public final class Tls13ServerEngine {
         }
     }
 
+    @Override
     public boolean isInboundDone() {
         return inboundDone;
     }
 
+    @Override
     public boolean isOutboundDone() {
         return outboundDone;
     }
 
-    /** On an established connection, sends a KeyUpdate that asks the client to update too (section 4.6.3). */
+    /**
+     * Before the handshake: nothing to do, the server waits for the ClientHello. On an established
+     * connection: a KeyUpdate that asks the client to update too (section 4.6.3), as the JDK's engine
+     * does for TLS 1.3.
+     */
+    @Override
     public void beginHandshake() throws SSLException {
         if (failure != null || outboundDone) {
             throw new SSLException("the connection is closed");
@@ -556,23 +607,33 @@ public final class Tls13ServerEngine {
 
     // ------------------------------------------------------------------ sessions
 
-    /** The established session, or {@code null} before the handshake completes. */
-    public SSLSession getSession() {
-        return handshake.isComplete() ? session : null;
+    /** The established session, or one reporting protocol {@code NONE} before the handshake completes. */
+    @Override
+    public SSLSession session() {
+        return handshake.isComplete() ? session : notYetEstablished;
     }
 
     /** The session being negotiated, or {@code null} outside the handshake. */
-    public SSLSession getHandshakeSession() {
+    @Override
+    public SSLSession handshakeSession() {
         return handshakeStarted && !handshake.isComplete() && failure == null && !inboundDone ? session : null;
     }
 
     /** The negotiated ALPN protocol ({@code ""} for none), or {@code null} before the handshake completes. */
-    public String getApplicationProtocol() {
+    @Override
+    public String applicationProtocol() {
         return handshake.isComplete() ? handshake.applicationProtocol() : null;
     }
 
     /** The ALPN protocol chosen so far during the handshake, or {@code null}. */
-    public String getHandshakeApplicationProtocol() {
+    @Override
+    public String handshakeApplicationProtocol() {
         return handshake.isComplete() ? null : handshake.applicationProtocol();
+    }
+
+    /** New parameters and selector count until the ClientHello is processed (the JDK's engine reads them there too). */
+    @Override
+    public void configure(EngineSettings settings) {
+        handshake.configure(settings.parameters(), settings.applicationProtocolSelector());
     }
 }

@@ -37,6 +37,8 @@ final class Tls13Session extends ExtendedSSLSession {
     private final int peerPort;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
     private final byte[] id;
+    /** {@code "TLSv1.3"}, or {@code "NONE"} for the session of a connection not yet established. */
+    private final String protocol;
     private volatile long lastAccessedTime = creationTime;
     private volatile boolean valid = true;
     private volatile String cipherSuite = "SSL_NULL_WITH_NULL_NULL";
@@ -49,9 +51,24 @@ final class Tls13Session extends ExtendedSSLSession {
     private volatile byte[] resumptionMasterSecret;
 
     Tls13Session(String peerHost, int peerPort, byte[] id) {
+        this(peerHost, peerPort, id, "TLSv1.3");
+    }
+
+    private Tls13Session(String peerHost, int peerPort, byte[] id, String protocol) {
         this.peerHost = peerHost;
         this.peerPort = peerPort;
         this.id = id;
+        this.protocol = protocol;
+    }
+
+    /**
+     * What {@code getSession()} answers before the handshake completes, as the JDK's engine: protocol
+     * {@code NONE}, suite {@code SSL_NULL_WITH_NULL_NULL}, no id, not valid.
+     */
+    static Tls13Session notEstablished(String peerHost, int peerPort) {
+        Tls13Session s = new Tls13Session(peerHost, peerPort, new byte[0], "NONE");
+        s.valid = false;
+        return s;
     }
 
     void setCipherSuite(String name) {
@@ -207,7 +224,7 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public String getProtocol() {
-        return "TLSv1.3";
+        return protocol;
     }
 
     @Override

@@ -54,11 +54,11 @@ class NativeOffloadTest {
     private final CountDownLatch callback = new CountDownLatch(1);
     private final AtomicReference<Object> callbackArg = new AtomicReference<>();
 
-    private TestFront server(Consumer<dev.asyncjsse.tls13.EngineSetup.Builder> more) {
+    private TestFront server(Consumer<dev.asyncjsse.tls13.NativeSetup.Builder> more) {
         return server(NativeHandshakeTest.serverParameters(), more);
     }
 
-    private TestFront server(SSLParameters params, Consumer<dev.asyncjsse.tls13.EngineSetup.Builder> more) {
+    private TestFront server(SSLParameters params, Consumer<dev.asyncjsse.tls13.NativeSetup.Builder> more) {
         TestFront s = new TestFront(NativeHandshakeTest.CONTEXT, params, b -> {
             b.keyManager(Peers.keyManager(ID)).offloader(GuardedKeyOffloader.guard(offloader)).offloadTimeout(Duration.ofSeconds(5));
             more.accept(b);

@@ -3,6 +3,7 @@ package dev.asyncjsse.tls13;
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.engine.Step;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,12 +21,11 @@ import javax.net.ssl.SSLSession;
  * The smallest engine front that lets tests drive a {@link Tls13ServerEngine} like any
  * {@code SSLEngine} (and be handed to key and trust managers as the application's engine): it turns
  * a waiting handshake into the offload-pending result, fires the callback once per settled wait, and
- * hands unaware loops a delegated task that waits. Argument checks and mode handling are left out:
+ * hands unaware loops a delegated task that waits. It tests the engine alone; the real front
+ * (AsyncEngine) runs it in the integration tests. Argument checks and mode handling are left out:
  * tests call it correctly.
  */
 final class TestFront extends AsyncSSLEngine {
-
-    private static final SSLSession NO_SESSION = new Tls13Session(null, -1, new byte[0]);
 
     final Tls13ServerEngine engine;
     final AtomicInteger callbacks = new AtomicInteger();
@@ -38,22 +38,20 @@ final class TestFront extends AsyncSSLEngine {
     private AsyncStatus status = AsyncStatus.OK;
 
     /** A front over a new engine; {@code configure} adds offloader, managers and the like to the setup. */
-    TestFront(NativeContext context, SSLParameters parameters, Consumer<EngineSetup.Builder> configure) {
+    TestFront(NativeContext context, SSLParameters parameters, Consumer<NativeSetup.Builder> configure) {
         super("client.test", 4433);
         this.parameters = parameters;
-        EngineSetup.Builder b = EngineSetup.builder(this, context).parameters(parameters);
+        NativeSetup.Builder b = NativeSetup.builder(this, context).parameters(parameters);
         configure.accept(b);
         this.engine = new Tls13ServerEngine(b.build());
     }
 
-    private SSLEngineResult after(SSLEngineResult r) {
-        PendingOperation p = engine.pending();
-        if (p == null) {
-            if (engine.offloadFailed()) {
-                status = AsyncStatus.ERR;
-            }
-            return r;
+    private SSLEngineResult after(Step step) {
+        if (!step.isWaiting()) {
+            status = engine.asyncStatus();
+            return step.result();
         }
+        PendingOperation p = (PendingOperation) step.awaited();
         status = p.status();
         if (watched != p) {
             watched = p;
@@ -64,7 +62,7 @@ final class TestFront extends AsyncSSLEngine {
                 }
             });
         }
-        return offloadPendingResult(r.bytesConsumed());
+        return offloadPendingResult(step.bytesConsumed());
     }
 
     @Override
@@ -72,9 +70,7 @@ final class TestFront extends AsyncSSLEngine {
         try {
             return after(engine.wrap(srcs, offset, length, dst));
         } catch (SSLException e) {
-            if (engine.offloadFailed()) {
-                status = AsyncStatus.ERR;
-            }
+            status = engine.asyncStatus();
             throw e;
         }
     }
@@ -181,18 +177,18 @@ final class TestFront extends AsyncSSLEngine {
 
     @Override
     public SSLSession getSession() {
-        SSLSession s = engine.getSession();
-        return s != null ? s : NO_SESSION;
+        return engine.session();
     }
 
     @Override
     public SSLSession getHandshakeSession() {
-        return engine.getHandshakeSession();
+        return engine.handshakeSession();
     }
 
     @Override
     public HandshakeStatus getHandshakeStatus() {
-        return engine.getHandshakeStatus();
+        PendingOperation p = engine.pending();
+        return p != null && !p.isDone() ? HandshakeStatus.NEED_TASK : engine.handshakeStatus();
     }
 
     @Override
@@ -244,12 +240,12 @@ final class TestFront extends AsyncSSLEngine {
 
     @Override
     public String getApplicationProtocol() {
-        return engine.getApplicationProtocol();
+        return engine.applicationProtocol();
     }
 
     @Override
     public String getHandshakeApplicationProtocol() {
-        return engine.getHandshakeApplicationProtocol();
+        return engine.handshakeApplicationProtocol();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.asyncjsse.offload.JobScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509KeyManager;
@@ -18,20 +19,21 @@ import javax.net.ssl.X509TrustManager;
  *
  * <p>Internal. Immutable once built; the parameters object is the engine's own copy.
  */
-public final class EngineSetup {
+public final class NativeSetup {
 
     final AsyncSSLEngine application;
     final SSLParameters parameters;
     final X509KeyManager keyManager;
     final X509TrustManager trustManager;
-    final KeyOffloader offloader;
+    /** Read per key operation: the application may change the context's offloader at any time. */
+    final Supplier<KeyOffloader> offloader;
     final Duration offloadTimeout;
     final JobScheduler scheduler;
     final long waitBudgetNanos;
     final NativeContext context;
     final BiFunction<SSLEngine, List<String>, String> protocolSelector;
 
-    private EngineSetup(Builder b) {
+    private NativeSetup(Builder b) {
         this.application = b.application;
         this.parameters = b.parameters;
         this.keyManager = b.keyManager;
@@ -55,7 +57,7 @@ public final class EngineSetup {
         private SSLParameters parameters = new SSLParameters();
         private X509KeyManager keyManager;
         private X509TrustManager trustManager;
-        private KeyOffloader offloader;
+        private Supplier<KeyOffloader> offloader = () -> null;
         private Duration offloadTimeout = Duration.ofSeconds(10);
         private JobScheduler scheduler;
         private long waitBudgetNanos = 1_000_000;
@@ -83,7 +85,13 @@ public final class EngineSetup {
 
         /** The context's guarded offloader, or {@code null} to sign inline. */
         public Builder offloader(KeyOffloader o) {
-            this.offloader = o;
+            this.offloader = () -> o;
+            return this;
+        }
+
+        /** Where to read the context's guarded offloader ({@code null}: sign inline) at each key operation. */
+        public Builder offloader(Supplier<KeyOffloader> source) {
+            this.offloader = source;
             return this;
         }
 
@@ -108,8 +116,8 @@ public final class EngineSetup {
             return this;
         }
 
-        public EngineSetup build() {
-            return new EngineSetup(this);
+        public NativeSetup build() {
+            return new NativeSetup(this);
         }
     }
 }
