@@ -30,6 +30,8 @@ public final class PendingOperation implements EngineWait {
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final AsyncStatus status;
+    /** The thread that drove the engine into this wait: the application's. */
+    private final Thread driver = Thread.currentThread();
     private volatile Consumer<String> canceller;
     private volatile Object value;
     private volatile Throwable failure;
@@ -77,7 +79,7 @@ public final class PendingOperation implements EngineWait {
         watchdog.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
             // the operation is cancelled before anyone hears that the wait is over
             if (e instanceof TimeoutException
-                    && claim(null, new TimeoutException(what + " did not complete within " + timeout.toMillis() + " ms"))) {
+                    && claim(null, new TimeoutException(what + " timed out: no result within " + timeout.toMillis() + " ms"))) {
                 onTimeout.run();
                 settled.complete(null);
             }
@@ -118,10 +120,21 @@ public final class PendingOperation implements EngineWait {
         return settled.isDone();
     }
 
-    /** Runs {@code action} once when this is settled (at once, on this thread, if it already is). */
+    /**
+     * Runs {@code action} once when this is settled: on the thread that settles it, except when that is
+     * the application's thread that drove the engine into the wait (an offloader completing its stage
+     * on the caller's thread): then on another thread, so that the wake-up never runs inside the
+     * application's own call stack.
+     */
     @Override
     public void whenDone(Runnable action) {
-        settled.whenComplete((v, e) -> action.run());
+        settled.whenComplete((v, e) -> {
+            if (Thread.currentThread() == driver) {
+                CompletableFuture.runAsync(action);
+            } else {
+                action.run();
+            }
+        });
     }
 
     /**

@@ -592,13 +592,14 @@ final class ServerHandshake {
             if (scheme == null || !contains(policy.schemes, scheme)) {
                 continue;
             }
-            int asked = askedTypes.indexOf(scheme.keyType);
+            String kind = scheme.narrowKeyType != null ? scheme.narrowKeyType : scheme.keyType;
+            int asked = askedTypes.indexOf(kind);
             String alias;
             if (asked >= 0) {
                 alias = aliases.get(asked);
             } else {
-                alias = chooseAlias(km, scheme.keyType);
-                askedTypes.add(scheme.keyType);
+                alias = chooseAlias(km, scheme);
+                askedTypes.add(kind);
                 aliases.add(alias);
             }
             if (alias == null) {
@@ -640,21 +641,21 @@ final class ServerHandshake {
         return new Selection(credential, key, scheme);
     }
 
+    /** The JDK's key type for the scheme first, then the narrower one Bouncy Castle's managers know. */
+    private String chooseAlias(X509KeyManager km, SignatureScheme scheme) {
+        String alias = chooseAlias(km, scheme.keyType);
+        if (alias == null && scheme.narrowKeyType != null) {
+            alias = chooseAlias(km, scheme.narrowKeyType);
+        }
+        return alias;
+    }
+
     private String chooseAlias(X509KeyManager km, String keyType) {
         java.security.Principal[] issuers = hello.certificateAuthorities;
         if (km instanceof X509ExtendedKeyManager) {
-            X509ExtendedKeyManager x = (X509ExtendedKeyManager) km;
-            String alias = x.chooseEngineServerAlias(keyType, issuers, setup.application);
-            if (alias == null && keyType.equals("EdDSA")) {
-                alias = x.chooseEngineServerAlias("Ed25519", issuers, setup.application);
-            }
-            return alias;
+            return ((X509ExtendedKeyManager) km).chooseEngineServerAlias(keyType, issuers, setup.application);
         }
-        String alias = km.chooseServerAlias(keyType, issuers, null);
-        if (alias == null && keyType.equals("EdDSA")) {
-            alias = km.chooseServerAlias("Ed25519", issuers, null);
-        }
-        return alias;
+        return km.chooseServerAlias(keyType, issuers, null);
     }
 
     /**
@@ -856,7 +857,7 @@ final class ServerHandshake {
             offloader.whenUnsaturated(capacity::settle);
             capacity.limit(setup.offloadTimeout, "waiting for key offloader capacity", () -> { });
             pending = capacity;
-            moveTo(HandshakeState.AWAIT_CAPACITY);
+            enterWait(HandshakeState.AWAIT_CAPACITY);
             return;
         }
         CompletionStage<byte[]> stage = offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(),

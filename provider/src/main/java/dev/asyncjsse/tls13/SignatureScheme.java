@@ -41,6 +41,11 @@ enum SignatureScheme {
     final int curveBits;
     /** Whether TLS 1.3 CertificateVerify may use it (and this engine implements it). */
     final boolean forCertificateVerify;
+    /**
+     * The narrower key type some key managers (Bouncy Castle's) know instead of {@link #keyType}: the
+     * curve for ECDSA, the curve name for EdDSA; {@code null} where there is none.
+     */
+    final String narrowKeyType;
 
     SignatureScheme(int code, String jsseName, String jcaAlgorithm, PSSParameterSpec params, String keyType,
                     int curveBits, boolean forCertificateVerify) {
@@ -51,6 +56,8 @@ enum SignatureScheme {
         this.keyType = keyType;
         this.curveBits = curveBits;
         this.forCertificateVerify = forCertificateVerify;
+        this.narrowKeyType = curveBits == 256 ? "EC/secp256r1" : curveBits == 384 ? "EC/secp384r1"
+                : curveBits == 521 ? "EC/secp521r1" : "EdDSA".equals(keyType) ? jsseName : null;
     }
 
     private static PSSParameterSpec pss(String hash, int saltLength) {

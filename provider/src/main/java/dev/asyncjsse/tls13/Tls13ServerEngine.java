@@ -1,10 +1,13 @@
 package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.engine.EngineSettings;
 import dev.asyncjsse.engine.ProtocolEngine;
 import dev.asyncjsse.engine.Step;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
 import javax.net.ssl.SSLEngineResult;
@@ -75,6 +78,13 @@ public final class Tls13ServerEngine implements ProtocolEngine {
     private boolean skippingEarlyData;
     private int skippedEarlyData;
     private volatile TlsFailure failure;
+    /**
+     * While the offloader is saturated, a ClientHello is not taken at all (EAGAIN, nothing consumed,
+     * as {@code KeyOffloader.isSaturated} promises); this is the wait for its capacity.
+     */
+    private volatile PendingOperation admission;
+    private final Supplier<KeyOffloader> offloader;
+    private final Duration offloadTimeout;
 
     public Tls13ServerEngine(NativeSetup setup) {
         byte[] id = new byte[32];
@@ -83,13 +93,20 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         this.session = new Tls13Session(host, setup.application.getPeerPort(), id);
         this.notYetEstablished = Tls13Session.notEstablished(host, setup.application.getPeerPort());
         this.handshake = new ServerHandshake(setup, out, keys, session);
+        this.offloader = setup.offloader;
+        this.offloadTimeout = setup.offloadTimeout;
     }
 
     // ------------------------------------------------------------------ status
 
     /** What the handshake waits for, or {@code null} when it does not wait. */
     PendingOperation pending() {
-        return handshake.pending();
+        PendingOperation p = handshake.pending();
+        if (p != null) {
+            return p;
+        }
+        PendingOperation a = admission;
+        return a != null && !a.isDone() ? a : null;
     }
 
     /** {@code ERR} once a key operation failed, timed out or was refused; {@code OK} otherwise. */
@@ -155,6 +172,10 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         if (p != null) {
             return Step.waiting(p, r.bytesConsumed());
         }
+        PendingOperation a = admission;
+        if (a != null && !a.isDone()) {
+            return Step.waiting(a, r.bytesConsumed());
+        }
         return Step.done(moved ? result(r.getStatus(), r.bytesConsumed(), r.bytesProduced()) : r);
     }
 
@@ -167,6 +188,9 @@ public final class Tls13ServerEngine implements ProtocolEngine {
                 return result(Status.OK, 0, 0);
             }
             if (!out.isEmpty() && !handshake.isComplete()) {
+                return result(Status.OK, 0, 0);
+            }
+            if (!admitted(src)) {
                 return result(Status.OK, 0, 0);
             }
             return readRecord(src, dsts, offset, length);
@@ -189,6 +213,39 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         handshake.resume();
         processHandshakeMessages();
         return handshake.pending() == null;
+    }
+
+    /**
+     * Whether the record at {@code src} may be read now: not a ClientHello while the offloader is
+     * saturated. Once its capacity is back the hello goes in, even if the offloader fills up again
+     * meanwhile: the signature then waits in the handshake instead.
+     */
+    private boolean admitted(ByteBuffer src) {
+        PendingOperation a = admission;
+        if (a != null) {
+            if (!a.isDone()) {
+                return false;
+            }
+            admission = null;
+            return true;
+        }
+        HandshakeState s = handshake.state();
+        if ((s != HandshakeState.AWAIT_CLIENT_HELLO && s != HandshakeState.AWAIT_RETRY_HELLO)
+                || !src.hasRemaining() || src.get(src.position()) != HANDSHAKE) {
+            return true;
+        }
+        KeyOffloader o = offloader.get();
+        if (o == null || !o.isSaturated()) {
+            return true;
+        }
+        PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
+        o.whenUnsaturated(capacity::settle);
+        capacity.limit(offloadTimeout, "waiting for key offloader capacity", () -> { });
+        if (capacity.isDone()) {
+            return true;
+        }
+        admission = capacity;
+        return false;
     }
 
     private SSLEngineResult readRecord(ByteBuffer src, ByteBuffer[] dsts, int offset, int length)
@@ -552,6 +609,7 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             return;
         }
         closeNotifyQueued = true;
+        cancelAdmission();
         if (failure != null) {
             return;
         }
@@ -575,8 +633,16 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             return;
         }
         inboundDone = true;
+        cancelAdmission();
         if (!closeNotifyReceived && failure == null) {
             throw fail(TlsFailure.record(Alert.INTERNAL_ERROR, "closing inbound before receiving the peer's close_notify"));
+        }
+    }
+
+    private void cancelAdmission() {
+        PendingOperation a = admission;
+        if (a != null) {
+            a.cancel("the engine was closed");
         }
     }
 
