@@ -35,6 +35,8 @@ public final class NativeContext {
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
     private final X509KeyManager keyManager;
     private final X509TrustManager trustManager;
+    /** {@code jdk.tls.acknowledgeCloseNotify}, as the JDK's engine: answer a close_notify with one at once. */
+    private final boolean acknowledgeCloseNotify = Boolean.getBoolean("jdk.tls.acknowledgeCloseNotify");
     private volatile Policy policy;
 
     /** A context without managers of its own (tests give each engine its managers). */
@@ -60,6 +62,10 @@ public final class NativeContext {
                 throw new IllegalStateException("the JDK lacks " + h.jcaName, e);
             }
         }
+    }
+
+    boolean acknowledgeCloseNotify() {
+        return acknowledgeCloseNotify;
     }
 
     X509KeyManager keyManager() {

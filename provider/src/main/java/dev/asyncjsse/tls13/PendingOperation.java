@@ -79,7 +79,7 @@ public final class PendingOperation implements EngineWait {
         watchdog.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
             // the operation is cancelled before anyone hears that the wait is over
             if (e instanceof TimeoutException
-                    && claim(null, new TimeoutException(what + " timed out: no result within " + timeout.toMillis() + " ms"))) {
+                    && claim(null, new TimeoutException(what + " timed out: it did not complete within " + timeout.toMillis() + " ms"))) {
                 onTimeout.run();
                 settled.complete(null);
             }

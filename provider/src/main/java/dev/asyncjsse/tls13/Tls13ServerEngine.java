@@ -85,6 +85,7 @@ public final class Tls13ServerEngine implements ProtocolEngine {
     private volatile PendingOperation admission;
     private final Supplier<KeyOffloader> offloader;
     private final Duration offloadTimeout;
+    private final boolean acknowledgeCloseNotify;
 
     public Tls13ServerEngine(NativeSetup setup) {
         byte[] id = new byte[32];
@@ -95,6 +96,7 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         this.handshake = new ServerHandshake(setup, out, keys, session);
         this.offloader = setup.offloader;
         this.offloadTimeout = setup.offloadTimeout;
+        this.acknowledgeCloseNotify = setup.context.acknowledgeCloseNotify();
     }
 
     // ------------------------------------------------------------------ status
@@ -472,6 +474,10 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             inboundDone = true;
             if (!handshake.isComplete()) {
                 throw TlsFailure.peerAlert("the client closed the connection during the handshake (close_notify)");
+            }
+            // section 6.1: TLS 1.3 allows a half close; the write side stays open unless configured otherwise
+            if (acknowledgeCloseNotify) {
+                closeOutbound();
             }
             return result(Status.CLOSED, consumed, 0);
         }

@@ -15,7 +15,9 @@ final class FrontFixtures {
     static ContextServices services(ProtocolEngineFactory nativeTls13) throws Exception {
         SSLContext bc = SSLContext.getInstance("TLS", TlsStack.bcjsse());
         bc.init(null, null, new SecureRandom());
-        return new ContextServices(new ContextConfig("TLS"), null, null, null, ContextDefaults.of(bc),
+        ContextConfig config = new ContextConfig("TLS");
+        config.setNativeTls13(nativeTls13 != null);
+        return new ContextServices(config, null, null, null, ContextDefaults.of(bc),
                 new BcEngineFactory(bc, new EngineRegistry()), nativeTls13);
     }
 

@@ -189,7 +189,11 @@ class OffloadConfigTest {
         Thread caller = Thread.currentThread();
         pump.complete(10_000);
         assertEquals(1, pump.serverFinished);
-        assertTrue(pump.pendingResults.size() >= 1, "the first step got EAGAIN");
+        if (!OffloadSettings.nativeTls13()) {
+            // the BCJSSE path reports the EAGAIN it saw; the native engine finds the capacity back
+            // before it has taken anything and simply goes on
+            assertTrue(pump.pendingResults.size() >= 1, "the first step got EAGAIN");
+        }
         synchronized (pump.callbackThreads) {
             assertFalse(pump.callbackThreads.contains(caller), "a callback ran on the caller's thread");
         }
