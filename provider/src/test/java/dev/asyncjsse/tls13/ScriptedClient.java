@@ -212,6 +212,16 @@ final class ScriptedClient {
         return ((MessageDigest) transcript.clone()).digest();
     }
 
+    /** The client's application traffic secret, once the flight was received. */
+    byte[] clientApplicationSecret() {
+        return clientApplicationSecret.clone();
+    }
+
+    /** The client's handshake traffic secret, once the flight was received. */
+    byte[] clientHandshakeSecret() {
+        return clientHandshakeSecret.clone();
+    }
+
     /** The client's Finished message over the transcript so far. */
     byte[] finishedMessage() throws Exception {
         return handshake(20, schedule.finishedVerifyData(clientHandshakeSecret, hash()));
