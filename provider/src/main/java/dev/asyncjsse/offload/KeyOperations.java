@@ -18,9 +18,10 @@ import javax.crypto.NoSuchPaddingException;
  * is used by the provider that owns it. Bouncy Castle's provider, held privately, covers what the
  * JDK lacks (for example {@code NONEwithRSA} for software keys).
  *
- * <p>Internal: not part of the public API. Thread-safe.
+ * <p>Internal: not part of the public API; public because the native TLS 1.3 engine signs inline with
+ * it when no offloader is configured. Thread-safe.
  */
-final class KeyOperations {
+public final class KeyOperations {
 
     @FunctionalInterface
     interface Operation {

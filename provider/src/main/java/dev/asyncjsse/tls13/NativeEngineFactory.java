@@ -41,6 +41,7 @@ public final class NativeEngineFactory implements ProtocolEngineFactory {
                 .offloadTimeout(services.offloadTimeout())
                 .scheduler(services.scheduler())
                 .waitBudgetNanos(services.waitBudgetNanos(false))
+                .trace(setup.trace())
                 .build();
         return new Tls13ServerEngine(native13);
     }

@@ -2,6 +2,7 @@ package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.KeyOffloader;
+import dev.asyncjsse.monitor.HandshakeTrace;
 import dev.asyncjsse.offload.JobScheduler;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class NativeSetup {
     final long waitBudgetNanos;
     final NativeContext context;
     final BiFunction<SSLEngine, List<String>, String> protocolSelector;
+    /** The monitor's record of this handshake, for the key operations it makes; {@code null} in tests. */
+    final HandshakeTrace trace;
 
     private NativeSetup(Builder b) {
         this.application = b.application;
@@ -44,6 +47,7 @@ public final class NativeSetup {
         this.waitBudgetNanos = b.waitBudgetNanos;
         this.context = b.context;
         this.protocolSelector = b.protocolSelector;
+        this.trace = b.trace;
     }
 
     public static Builder builder(AsyncSSLEngine application, NativeContext context) {
@@ -62,6 +66,7 @@ public final class NativeSetup {
         private JobScheduler scheduler;
         private long waitBudgetNanos = 1_000_000;
         private BiFunction<SSLEngine, List<String>, String> protocolSelector;
+        private HandshakeTrace trace;
 
         private Builder(AsyncSSLEngine application, NativeContext context) {
             this.application = application;
@@ -113,6 +118,12 @@ public final class NativeSetup {
 
         public Builder protocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
             this.protocolSelector = selector;
+            return this;
+        }
+
+        /** The handshake's trace from the front ({@code EngineSetup.trace()}). */
+        public Builder trace(HandshakeTrace t) {
+            this.trace = t;
             return this;
         }
 

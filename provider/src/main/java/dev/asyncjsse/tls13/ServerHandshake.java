@@ -2,6 +2,7 @@ package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.KeyOffloader;
+import dev.asyncjsse.offload.GuardedKeyOffloader;
 import dev.asyncjsse.offload.HandshakeJob;
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.offload.KeyOperations;
@@ -665,7 +666,7 @@ final class ServerHandshake {
      */
     private Object startJob(HandshakeJob.Work work, HandshakeState waitState) throws TlsFailure {
         JobScheduler scheduler = setup.scheduler != null ? setup.scheduler : JobScheduler.shared();
-        HandshakeJob j = new HandshakeJob(work, setup.offloadTimeout);
+        HandshakeJob j = new HandshakeJob(work, setup.offloadTimeout, setup.trace);
         if (!j.start(scheduler)) {
             PendingOperation capacity = PendingOperation.manual(AsyncStatus.EAGAIN, null);
             scheduler.whenCapacity(capacity::settle);
@@ -860,8 +861,11 @@ final class ServerHandshake {
             enterWait(HandshakeState.AWAIT_CAPACITY);
             return;
         }
-        CompletionStage<byte[]> stage = offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(),
-                signedContent.clone());
+        // no job runs this: the guard learns the handshake from its trace
+        CompletionStage<byte[]> stage = offloader instanceof GuardedKeyOffloader
+                ? ((GuardedKeyOffloader) offloader).sign(setup.trace, selection.key, scheme.jcaAlgorithm, scheme.parameters(),
+                        signedContent.clone())
+                : offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(), signedContent.clone());
         PendingOperation op = PendingOperation.forStage(stage, setup.offloadTimeout, "the offloaded " + scheme.jcaAlgorithm + " signature");
         if (op.isDone()) {
             // the offloader answered at once: no pause

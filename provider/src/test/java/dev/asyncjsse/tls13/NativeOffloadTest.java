@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.AsyncStatus;
+import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.KeyOffloaders;
 import dev.asyncjsse.OffloadPoint;
+import dev.asyncjsse.monitor.ContextMonitor;
 import dev.asyncjsse.offload.GuardedKeyOffloader;
 import dev.asyncjsse.testkit.EnginePair;
 import dev.asyncjsse.testkit.ForwardingKeyManager;
@@ -54,13 +56,18 @@ class NativeOffloadTest {
     private final CountDownLatch callback = new CountDownLatch(1);
     private final AtomicReference<Object> callbackArg = new AtomicReference<>();
 
+    /** The offloader as a context hands it to its engines: guarded, reporting to a monitor. */
+    private static KeyOffloader guarded(KeyOffloader offloader) {
+        return GuardedKeyOffloader.guard(offloader, new ContextMonitor("TLS"));
+    }
+
     private TestFront server(Consumer<dev.asyncjsse.tls13.NativeSetup.Builder> more) {
         return server(NativeHandshakeTest.serverParameters(), more);
     }
 
     private TestFront server(SSLParameters params, Consumer<dev.asyncjsse.tls13.NativeSetup.Builder> more) {
         TestFront s = new TestFront(NativeHandshakeTest.CONTEXT, params, b -> {
-            b.keyManager(Peers.keyManager(ID)).offloader(GuardedKeyOffloader.guard(offloader)).offloadTimeout(Duration.ofSeconds(5));
+            b.keyManager(Peers.keyManager(ID)).offloader(guarded(offloader)).offloadTimeout(Duration.ofSeconds(5));
             more.accept(b);
         });
         s.setOffloadCallback((engine, arg) -> {
@@ -132,7 +139,7 @@ class NativeOffloadTest {
     @Test
     void anOffloaderThatCompletesAtOnceCausesNoPause() throws Throwable {
         TestFront server = new TestFront(NativeHandshakeTest.CONTEXT, NativeHandshakeTest.serverParameters(),
-                b -> b.keyManager(Peers.keyManager(ID)).offloader(GuardedKeyOffloader.guard(KeyOffloaders.executor(Runnable::run))));
+                b -> b.keyManager(Peers.keyManager(ID)).offloader(guarded(KeyOffloaders.executor(Runnable::run))));
         SSLEngineResult r = server.unwrap(clientHello(client()), ByteBuffer.allocate(20000));
         assertFalse(AsyncSSLEngine.isOffloadPending(r));
         assertEquals(HandshakeStatus.NEED_WRAP, r.getHandshakeStatus());
@@ -143,7 +150,7 @@ class NativeOffloadTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             TestFront server = new TestFront(NativeHandshakeTest.CONTEXT, NativeHandshakeTest.serverParameters(),
-                    b -> b.keyManager(Peers.keyManager(ID)).offloader(GuardedKeyOffloader.guard(
+                    b -> b.keyManager(Peers.keyManager(ID)).offloader(guarded(
                             KeyOffloaders.withLatency(KeyOffloaders.executor(pool), Duration.ofMillis(20)))));
             EnginePair pair = new EnginePair(client(), server);
             pair.handshake();
@@ -299,7 +306,7 @@ class NativeOffloadTest {
         SSLParameters params = NativeHandshakeTest.serverParameters();
         params.setNeedClientAuth(true);
         TestFront server = server(params, b -> b.trustManager(awaiting)
-                .offloader(GuardedKeyOffloader.guard(KeyOffloaders.executor(Runnable::run))));
+                .offloader(guarded(KeyOffloaders.executor(Runnable::run))));
         TestPki.Identity clientId = NativeHandshakeTest.PKI.issue(KeyKind.EC_P256, "client");
         SSLEngine client = Peers.client(Peers.context(Peers.Client.SUNJSSE, TestPki.keyManagers(clientId),
                 NativeHandshakeTest.PKI.trustManagers()), Peers.Client.SUNJSSE, null, null, null);
