@@ -2,6 +2,7 @@ package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.engine.EngineWait;
+import dev.asyncjsse.offload.KeyOperationTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -49,12 +50,16 @@ public final class PendingOperation implements EngineWait {
 
     /**
      * Waits for {@code stage}, at most {@code timeout}. A stage already complete settles at once; a
-     * timeout or a cancellation cancels the stage's future, as the key offloader contract promises.
+     * cancellation completes the stage's future with a {@link CancellationException} naming the reason
+     * (the offloader sees {@code isCancelled()}, as its contract promises), and a timeout
+     * completes it with a {@link KeyOperationTimeoutException} (a cancellation too, for the offloader,
+     * which the offloader guard reports as a timeout).
      */
     static <T> PendingOperation forStage(CompletionStage<T> stage, Duration timeout, String what) {
         PendingOperation op = new PendingOperation(AsyncStatus.OK);
         CompletableFuture<T> future = asFuture(stage);
-        op.canceller = reason -> future.cancel(true);
+        // cancel() would say nothing; this way the offloader and the monitor see the reason
+        op.canceller = reason -> future.completeExceptionally(new CancellationException(reason));
         future.whenComplete((v, e) -> {
             if (e != null) {
                 op.finish(null, unwrap(e));
@@ -62,7 +67,8 @@ public final class PendingOperation implements EngineWait {
                 op.finish(v, null);
             }
         });
-        op.limit(timeout, what, () -> future.cancel(true));
+        op.limit(timeout, what, () -> future.completeExceptionally(
+                new KeyOperationTimeoutException(what + " timed out after " + timeout.toMillis() + " ms")));
         return op;
     }
 

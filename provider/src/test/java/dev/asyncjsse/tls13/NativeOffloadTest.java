@@ -15,6 +15,7 @@ import dev.asyncjsse.KeyOffloaders;
 import dev.asyncjsse.OffloadPoint;
 import dev.asyncjsse.monitor.ContextMonitor;
 import dev.asyncjsse.offload.GuardedKeyOffloader;
+import dev.asyncjsse.offload.KeyOperationTimeoutException;
 import dev.asyncjsse.testkit.EnginePair;
 import dev.asyncjsse.testkit.ForwardingKeyManager;
 import dev.asyncjsse.testkit.TestPki;
@@ -197,6 +198,11 @@ class NativeOffloadTest {
         offloader.only().complete();
         EnginePair pair = new EnginePair(client, server);
         pair.handshake();
+        // the signature was completed on this thread, so its wake-up comes from another one, maybe later
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.callbacks.get() < 2 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
         assertEquals(2, server.callbacks.get(), "one callback for the capacity, one for the signature");
     }
 
@@ -211,6 +217,8 @@ class NativeOffloadTest {
         assertTrue(e.getMessage().contains("timed out: it did not complete within 200 ms"), e.getMessage());
         assertEquals(AsyncStatus.ERR, server.getAsyncStatus());
         assertTrue(offloader.only().stage.isCancelled(), "the late operation is cancelled");
+        assertThrows(KeyOperationTimeoutException.class, offloader.only().stage::join,
+                "the offloader and its guard can tell a timeout from a close");
         assertAlertReaches(server, client, "internal_error");
     }
 
