@@ -13,6 +13,12 @@ import org.bouncycastle.tls.crypto.TlsKemConfig;
  * X25519MLKEM768 of draft-ietf-tls-ecdhe-mlkem), each with the exact length of a client's share and
  * the Bouncy Castle agreement that answers it.
  *
+ * <p>The elliptic-curve exchanges come from the context's JCA-backed {@code TlsCrypto} (the primitive
+ * choice of {@code jca/}); the ML-KEM half of the hybrid from a Bouncy Castle lightweight
+ * {@code TlsCrypto}. The JCA-backed one looks ML-KEM up with {@code javax.crypto.KEM} among the
+ * installed providers whenever the JDK has that API (JDK 21, and 17 updates that carry it), and
+ * AsyncJSSE installs no Bouncy Castle provider, so there it would find none before JDK 24.
+ *
  * <p>Internal. Immutable.
  */
 enum KeyShareGroup {
@@ -53,11 +59,11 @@ enum KeyShareGroup {
         return null;
     }
 
-    /** Whether {@code crypto} can serve this group. */
-    boolean supportedBy(TlsCrypto crypto) {
+    /** Whether {@code crypto} (and {@code kemCrypto} for the hybrid's KEM) can serve this group. */
+    boolean supportedBy(TlsCrypto crypto, TlsCrypto kemCrypto) {
         if (this == X25519MLKEM768) {
-            return crypto.hasKemAgreement() && crypto.hasNamedGroup(NamedGroup.MLKEM768)
-                    && crypto.hasNamedGroup(NamedGroup.x25519);
+            return kemCrypto.hasKemAgreement() && kemCrypto.hasNamedGroup(NamedGroup.MLKEM768)
+                    && crypto.hasNamedGroup(NamedGroup.x25519) && crypto.hasECDHAgreement();
         }
         return crypto.hasNamedGroup(code) && crypto.hasECDHAgreement();
     }
@@ -67,14 +73,14 @@ enum KeyShareGroup {
      * {@code receivePeerValue} before asking for its own with {@code generateEphemeral}: a KEM
      * encapsulates to the client's key, so the order matters for the hybrid.
      */
-    TlsAgreement serverAgreement(TlsCrypto crypto) throws IOException {
+    TlsAgreement serverAgreement(TlsCrypto crypto, TlsCrypto kemCrypto) throws IOException {
         switch (this) {
             case X25519:
             case SECP256R1:
             case SECP384R1:
                 return crypto.createECDomain(new TlsECConfig(code)).createECDH();
             case X25519MLKEM768:
-                TlsAgreement kem = crypto.createKemDomain(new TlsKemConfig(NamedGroup.MLKEM768, true)).createKem();
+                TlsAgreement kem = kemCrypto.createKemDomain(new TlsKemConfig(NamedGroup.MLKEM768, true)).createKem();
                 TlsAgreement ecdh = crypto.createECDomain(new TlsECConfig(NamedGroup.x25519)).createECDH();
                 return new TlsHybridAgreement(crypto, kem, ecdh, MLKEM768_ENCAPSULATION_KEY);
             default:

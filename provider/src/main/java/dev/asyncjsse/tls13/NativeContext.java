@@ -14,6 +14,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * What the native engines of one {@code SSLContext} share, computed once rather than per handshake:
@@ -29,6 +30,8 @@ public final class NativeContext {
     private static final int MAX_CACHED_CREDENTIALS = 64;
 
     private final TlsCrypto crypto;
+    /** Bouncy Castle's lightweight crypto, for the ML-KEM half of the hybrid group ({@link KeyShareGroup}). */
+    private final TlsCrypto kemCrypto;
     private final SecureRandom random;
     private final KeyLog keyLog;
     private final Map<CipherSuite.Hash, MessageDigest> digests = new EnumMap<>(CipherSuite.Hash.class);
@@ -54,6 +57,7 @@ public final class NativeContext {
         this.keyManager = keyManager;
         this.trustManager = trustManager;
         this.crypto = TlsStack.crypto(random);
+        this.kemCrypto = new BcTlsCrypto(random);
         this.keyLog = KeyLog.fromProperties();
         for (CipherSuite.Hash h : CipherSuite.Hash.values()) {
             try {
@@ -78,6 +82,10 @@ public final class NativeContext {
 
     TlsCrypto crypto() {
         return crypto;
+    }
+
+    TlsCrypto kemCrypto() {
+        return kemCrypto;
     }
 
     SecureRandom random() {
@@ -109,7 +117,7 @@ public final class NativeContext {
         if (p != null && p.matches(key)) {
             return p;
         }
-        p = Policy.of(params, crypto);
+        p = Policy.of(params, crypto, kemCrypto);
         policy = p;
         return p;
     }

@@ -79,7 +79,7 @@ final class Policy {
         return key.equals(otherKey);
     }
 
-    static Policy of(SSLParameters params, TlsCrypto crypto) {
+    static Policy of(SSLParameters params, TlsCrypto crypto, TlsCrypto kemCrypto) {
         Set<String> disabled = disabledAlgorithms();
         List<CipherSuite> suites = new ArrayList<>();
         for (String name : orEmpty(params.getCipherSuites())) {
@@ -95,7 +95,7 @@ final class Policy {
             groupNames = property == null || property.isBlank() ? null : splitList(property);
         }
         for (KeyShareGroup g : groupNames == null ? Arrays.asList(DEFAULT_GROUPS) : named(groupNames)) {
-            if (g.supportedBy(crypto) && !disabled.contains(g.jsseName.toUpperCase(Locale.ROOT)) && !groups.contains(g)) {
+            if (g.supportedBy(crypto, kemCrypto) && !disabled.contains(g.jsseName.toUpperCase(Locale.ROOT)) && !groups.contains(g)) {
                 groups.add(g);
             }
         }

@@ -204,6 +204,11 @@ final class ServerHandshake {
         return applicationProtocol;
     }
 
+    /** The key exchange group once the ClientHello was answered, else {@code null}. */
+    KeyShareGroup group() {
+        return group;
+    }
+
     Tls13Session session() {
         return session;
     }
@@ -526,7 +531,7 @@ final class ServerHandshake {
     private void keyExchange(KeyShareGroup group, byte[] clientShare) throws TlsFailure {
         byte[] shared;
         try {
-            TlsAgreement agreement = group.serverAgreement(context.crypto());
+            TlsAgreement agreement = group.serverAgreement(context.crypto(), context.kemCrypto());
             agreement.receivePeerValue(clientShare);
             serverShare = agreement.generateEphemeral();
             shared = agreement.calculateSecret().extract();

@@ -703,6 +703,12 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         return handshake.isComplete() ? null : handshake.applicationProtocol();
     }
 
+    /** The key exchange group's name ({@code x25519}, ...) once the handshake chose it, else {@code null}; not thread-safe. */
+    String keyExchangeGroup() {
+        KeyShareGroup g = handshake.group();
+        return g != null ? g.jsseName : null;
+    }
+
     /** New parameters and selector count until the ClientHello is processed (the JDK's engine reads them there too). */
     @Override
     public void configure(EngineSettings settings) {

@@ -121,6 +121,9 @@ class NativeHandshakeTest {
         EnginePair pair = handshake(clientKind, suite, group, kind, scheme, serverParameters());
         SSLEngine server = pair.server;
         assertEquals(1, pair.serverFinished);
+        if (group != null) {
+            assertEquals(group, ((TestFront) server).engine.keyExchangeGroup(), "the pinned group, without a retry");
+        }
         assertEquals("TLSv1.3", server.getSession().getProtocol());
         assertEquals(suite, server.getSession().getCipherSuite());
         assertEquals(suite, pair.client.getSession().getCipherSuite());
@@ -142,6 +145,7 @@ class NativeHandshakeTest {
         // Bouncy Castle's client sends one share, for its first group; the server has no secp521r1
         EnginePair pair = handshakeWithGroups(new String[] {"secp521r1", "secp256r1"});
         assertEquals(1, pair.serverFinished);
+        assertEquals("secp256r1", ((TestFront) pair.server).engine.keyExchangeGroup());
         byte[] hello = "after HRR".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(hello, pair.send(true, hello));
         assertArrayEquals(hello, pair.send(false, hello));

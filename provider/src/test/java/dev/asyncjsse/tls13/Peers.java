@@ -76,9 +76,10 @@ final class Peers {
         BCSSLEngine bc = (BCSSLEngine) e;
         BCSSLParameters bp = bc.getParameters();
         if (group != null) {
-            // Bouncy Castle sends one share, of the first group; it also needs the curves of the
-            // ECDSA schemes among its groups, or it drops those schemes
+            // Bouncy Castle needs the curves of the ECDSA schemes among its groups, or it drops those
+            // schemes; its one early share would then be of secp256r1 unless named
             bp.setNamedGroups(java.util.stream.Stream.of(group, "secp256r1", "secp384r1").distinct().toArray(String[]::new));
+            bp.setEarlyKeyShares(new String[] {group});
         }
         if (scheme != null) {
             bp.setSignatureSchemes(new String[] {scheme});
