@@ -43,6 +43,8 @@ final class AsyncEngine extends AsyncSSLEngine {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ContextServices services;
+    /** How long a close waits for a cancelled wait to end before it drops the protocol engine. */
+    private final long closeWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final CallbackGate callbacks;
     private final InboundStash stash = new InboundStash();
@@ -55,7 +57,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     private volatile ProtocolEngine engine;
     private volatile Episode episode;
     private volatile NullSession nullSession;
-    /** A side closed before a protocol engine existed; then none is ever created. */
+    /** A side closed while no protocol engine was attached (none yet, or one dropped); then none ever is. */
     private volatile boolean inboundClosedEarly;
     private volatile boolean outboundClosedEarly;
     /** The closing records have been produced: later wraps produce nothing. */
@@ -68,8 +70,14 @@ final class AsyncEngine extends AsyncSSLEngine {
     private Throwable failureCause;
 
     AsyncEngine(ContextServices services, String peerHost, int peerPort) {
+        this(services, peerHost, peerPort, CLOSE_WAIT_NANOS);
+    }
+
+    /** With a shorter close wait, for tests of a wait that does not end. */
+    AsyncEngine(ContextServices services, String peerHost, int peerPort, long closeWaitNanos) {
         super(peerHost, peerPort);
         this.services = services;
+        this.closeWaitNanos = closeWaitNanos;
         this.callbacks = new CallbackGate(services.config().defaultCallback());
         this.settings = EngineSettings.defaults(services.defaults().parameters(false));
         this.trace = services.config().monitor().newHandshakeTrace(peerHost, peerPort);
@@ -510,7 +518,7 @@ final class AsyncEngine extends AsyncSSLEngine {
     /**
      * Cancels the episode's wait for a close and waits (bounded) until the protocol engine is free.
      *
-     * @return false if the wait did not end: the protocol engine must not be called now
+     * @return false if the wait did not end: the protocol engine has been dropped ({@link #dropEngine})
      */
     private boolean abandonEpisode() {
         Episode ep = episode;
@@ -520,17 +528,36 @@ final class AsyncEngine extends AsyncSSLEngine {
         if (!ep.wait.isDone()) {
             ep.wait.cancel("the engine was closed while an offloaded operation was pending");
             try {
-                if (!ep.wait.awaitDone(CLOSE_WAIT_NANOS)) {
-                    LOG.log(System.Logger.Level.WARNING, "a cancelled offload step did not stop within 30 s");
+                if (!ep.wait.awaitDone(closeWaitNanos)) {
+                    dropEngine("the engine was closed while an offloaded operation was pending, which did not stop within "
+                            + TimeUnit.NANOSECONDS.toMillis(closeWaitNanos) + " ms after it was cancelled");
                     return false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                dropEngine("the engine was closed while an offloaded operation was pending, and the closing thread was "
+                        + "interrupted while it waited for the operation to stop");
                 return false;
             }
         }
         endEpisode();
         return true;
+    }
+
+    /**
+     * A close whose cancelled wait has not ended: the protocol engine may still be busy on another
+     * thread, so it is never called again. The connection fails and both sides are done, without
+     * closing records, rather than leaving a closed engine pending until the wait ends (no callback
+     * would announce that). When the wait ends at last, nothing follows: the callback gate is closed.
+     */
+    private void dropEngine(String why) {
+        LOG.log(System.Logger.Level.WARNING, this + ": " + why + "; the connection is dropped without closing records");
+        endEpisode();
+        failureCause = new SSLException(why);
+        moveTo(FrontState.FAILED);
+        engine = null;
+        inboundClosedEarly = true;
+        outboundClosedEarly = true;
     }
 
     @Override

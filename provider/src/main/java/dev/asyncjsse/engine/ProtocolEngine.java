@@ -17,8 +17,9 @@ import javax.net.ssl.SSLSession;
  * {@link #unwrap}, {@link #closeInbound}, {@link #closeOutbound}, {@link #configure}) with its lock
  * held, one at a time, on the application's thread. While a {@link Step#waiting waiting} step's
  * {@link EngineWait} is not done, the front calls no driving method except {@link #configure} (which
- * the engine applies when it can) and, on close, the close methods after the wait is done or has
- * outlived its bound. The <em>query</em> methods ({@link #handshakeStatus}, the session getters,
+ * the engine applies when it can) and, on close, the close methods once the cancelled wait is done.
+ * If it is not done within the front's bound (30 s), the front drops the engine and never calls it
+ * again. The <em>query</em> methods ({@link #handshakeStatus}, the session getters,
  * {@link #isInboundDone}, {@link #isOutboundDone}) may be called from any thread, without the lock,
  * concurrently with a waiting step: they must not block on it and must not change state.
  *

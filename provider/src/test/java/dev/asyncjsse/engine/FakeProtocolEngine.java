@@ -64,11 +64,13 @@ final class FakeProtocolEngine implements ProtocolEngine {
         }
     }
 
+    private static final byte[] CLOSE_NOTIFY = {21, 3, 3, 0, 2, 1, 0};
+
     final EngineSetup setup;
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
     final AtomicInteger unwrapCalls = new AtomicInteger();
     final AtomicInteger wrapCalls = new AtomicInteger();
-    /** What the next unwraps answer, in order: a FakeWait or a HandshakeStatus; then {@link #status}. */
+    /** What the next unwraps answer, in order: a FakeWait, an EngineWait or a HandshakeStatus; then {@link #status}. */
     final Deque<Object> script = new ArrayDeque<>();
     volatile HandshakeStatus status = HandshakeStatus.NEED_UNWRAP;
     volatile boolean outboundClosed;
@@ -86,6 +88,11 @@ final class FakeProtocolEngine implements ProtocolEngine {
     @Override
     public Step wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) {
         wrapCalls.incrementAndGet();
+        if (outboundClosed && dst.remaining() >= CLOSE_NOTIFY.length) {
+            // a careless engine: a close_notify on every wrap after the close; the front asks once
+            dst.put(CLOSE_NOTIFY);
+            return Step.done(new SSLEngineResult(Status.CLOSED, HandshakeStatus.NOT_HANDSHAKING, 0, CLOSE_NOTIFY.length));
+        }
         return Step.done(new SSLEngineResult(outboundClosed ? Status.CLOSED : Status.OK, handshakeStatus(), 0, 0));
     }
 
@@ -99,6 +106,9 @@ final class FakeProtocolEngine implements ProtocolEngine {
         Object next = script.poll();
         if (next instanceof FakeWait) {
             return Step.waiting(((FakeWait) next).wait, n);
+        }
+        if (next instanceof EngineWait) {
+            return Step.waiting((EngineWait) next, n);
         }
         HandshakeStatus hs = next instanceof HandshakeStatus ? (HandshakeStatus) next : status;
         return Step.done(new SSLEngineResult(Status.OK, hs, n, 0));

@@ -13,7 +13,11 @@ import dev.asyncjsse.engine.FakeProtocolEngine.FakeWait;
 import dev.asyncjsse.nio.ClientHelloExplorer;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -206,6 +210,25 @@ class FrontSeamTest {
     }
 
     @Test
+    void afterTheClosingRecordsAWrapProducesNothing() throws Exception {
+        fake.script(HandshakeStatus.FINISHED);
+        AsyncEngine server = server();
+        server.unwrap(ByteBuffer.wrap(FrontFixtures.clientHello("TLSv1.3")), ByteBuffer.allocate(1 << 15));
+        FakeProtocolEngine engine = fake.only();
+        engine.status = HandshakeStatus.NOT_HANDSHAKING;
+        server.closeOutbound();
+
+        SSLEngineResult r = server.wrap(EMPTY, ByteBuffer.allocate(1 << 15));
+        assertEquals(Status.CLOSED, r.getStatus());
+        assertEquals(7, r.bytesProduced(), "the engine's close_notify");
+        assertTrue(server.isOutboundDone());
+        r = server.wrap(EMPTY, ByteBuffer.allocate(1 << 15));
+        assertEquals(Status.CLOSED, r.getStatus());
+        assertEquals(0, r.bytesProduced(), "one close_notify, however often the application wraps");
+        assertEquals(1, engine.wrapCalls.get(), "the engine is not asked again");
+    }
+
+    @Test
     void closeWhilePendingCancelsTheWaitAndNoCallbackFollows() throws Exception {
         FakeWait wait = new FakeWait(AsyncStatus.OK);
         fake.script(wait);
@@ -221,6 +244,78 @@ class FrontSeamTest {
         assertFalse(server.isOffloadPending());
         assertTrue(fake.only().outboundClosed, "the engine was closed once its wait ended");
         assertEquals(0, callbacks.get(), "no callback after close");
+        assertEquals(null, server.getDelegatedTask());
+    }
+
+    @Test
+    void aCloseWhoseWaitDoesNotEndDropsTheEngineInsteadOfLeavingItPending() throws Exception {
+        CompletableFuture<Void> stuck = new CompletableFuture<>();
+        List<String> cancelReasons = new CopyOnWriteArrayList<>();
+        EngineWait ignoresCancel = new EngineWait() {
+            @Override
+            public boolean isDone() {
+                return stuck.isDone();
+            }
+
+            @Override
+            public void whenDone(Runnable action) {
+                stuck.thenRun(action);
+            }
+
+            @Override
+            public void awaitDone() throws InterruptedException {
+                awaitDone(TimeUnit.SECONDS.toNanos(10));
+            }
+
+            @Override
+            public boolean awaitDone(long nanos) throws InterruptedException {
+                try {
+                    stuck.get(nanos, TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (TimeoutException e) {
+                    return false;
+                } catch (ExecutionException e) {
+                    return true;
+                }
+            }
+
+            @Override
+            public void cancel(String reason) {
+                // like a trust manager busy in I/O on the job's thread: a cancel cannot stop it
+                cancelReasons.add(reason);
+            }
+
+            @Override
+            public AsyncStatus status() {
+                return AsyncStatus.OK;
+            }
+        };
+        fake.script(ignoresCancel);
+        AsyncEngine server = new AsyncEngine(FrontFixtures.services(fake), null, -1, TimeUnit.MILLISECONDS.toNanos(50));
+        server.setUseClientMode(false);
+        AtomicInteger callbacks = new AtomicInteger();
+        server.setOffloadCallback((engine, arg) -> callbacks.incrementAndGet(), null);
+        assertTrue(AsyncSSLEngine.isOffloadPending(
+                server.unwrap(ByteBuffer.wrap(FrontFixtures.clientHello("TLSv1.3")), ByteBuffer.allocate(1 << 15))));
+
+        server.closeOutbound();
+        assertEquals(1, cancelReasons.size(), "the wait was cancelled");
+        assertFalse(server.isOffloadPending(), "a closed engine is not left pending");
+        assertTrue(server.isOutboundDone());
+        assertTrue(server.isInboundDone());
+        assertEquals(HandshakeStatus.NOT_HANDSHAKING, server.getHandshakeStatus());
+        SSLEngineResult r = server.wrap(EMPTY, ByteBuffer.allocate(1 << 15));
+        assertEquals(Status.CLOSED, r.getStatus());
+        assertEquals(0, r.bytesProduced(), "no closing records: the engine cannot be asked for them");
+        assertEquals(Status.CLOSED, server.unwrap(ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 1, 0}),
+                ByteBuffer.allocate(1 << 15)).getStatus());
+        FakeProtocolEngine engine = fake.only();
+        assertFalse(engine.outboundClosed, "the busy engine is never called again");
+        assertEquals(0, engine.wrapCalls.get());
+        assertEquals(1, engine.unwrapCalls.get());
+
+        stuck.complete(null);
+        assertEquals(0, callbacks.get(), "no callback when the wait ends after the close");
         assertEquals(null, server.getDelegatedTask());
     }
 }
