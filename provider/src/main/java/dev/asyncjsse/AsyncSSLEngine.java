@@ -29,7 +29,10 @@ import javax.net.ssl.SSLException;
  *
  * <h2>Threading</h2>
  * Like any {@code SSLEngine}: one thread at a time drives {@code wrap}, one {@code unwrap} (they may be
- * different threads). Getters may be called from any thread. The callback runs on a job thread.
+ * different threads). Getters may be called from any thread. The callback runs on the thread that
+ * ended the step (a job thread, or the offloader's thread that completed the operation), or on an
+ * AsyncJSSE thread when the step ended during the call that reported it; never inside a call of this
+ * engine, and never after a close has returned.
  *
  * <h2>Buffers</h2>
  * The engine never keeps a reference to a caller's buffer after a call returns. Input taken into a
@@ -40,8 +43,11 @@ import javax.net.ssl.SSLException;
  * A failed, timed-out or cancelled offload fails the handshake with an
  * {@link javax.net.ssl.SSLHandshakeException} naming the cause, thrown from the next
  * {@code wrap}/{@code unwrap}; after it {@code wrap} produces the alert. {@link #closeOutbound()} or
- * {@link #closeInbound()} while a step is pending cancels the operation's stage; no callback fires
- * after that and {@code wrap} produces the closing records.
+ * {@link #closeInbound()} while a step is pending cancels the operation's stage and waits for the
+ * step to stop (and for a running callback to return); no callback fires after that and {@code wrap}
+ * produces the closing records. A step that has not stopped 30 seconds after the cancel (a key or
+ * trust manager blocked in I/O) is abandoned: the close returns, the connection has failed, both sides
+ * are done and no closing records are produced.
  */
 public abstract class AsyncSSLEngine extends SSLEngine {
 
