@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.AsyncSSLEngine;
@@ -207,6 +208,22 @@ class FrontSeamTest {
         fake.only().status = HandshakeStatus.NOT_HANDSHAKING;
         r = server.unwrap(ByteBuffer.wrap(new byte[] {23, 3, 3, 0, 1, 1}), ByteBuffer.allocate(1 << 15));
         assertEquals(HandshakeStatus.NOT_HANDSHAKING, r.getHandshakeStatus(), "a repeated FINISHED is dropped");
+    }
+
+    /** Waits belong to the handshake: the front's transition table refuses one after FINISHED. */
+    @Test
+    void aWaitAfterTheHandshakeFinishedIsRefused() throws Exception {
+        fake.script(HandshakeStatus.FINISHED, new FakeWait(AsyncStatus.OK));
+        AsyncEngine server = server();
+        SSLEngineResult r = server.unwrap(ByteBuffer.wrap(FrontFixtures.clientHello("TLSv1.3")), ByteBuffer.allocate(1 << 15));
+        assertEquals(HandshakeStatus.FINISHED, r.getHandshakeStatus());
+        fake.only().status = HandshakeStatus.NOT_HANDSHAKING;
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> server.unwrap(ByteBuffer.wrap(new byte[] {23, 3, 3, 0, 1, 1}), ByteBuffer.allocate(1 << 15)));
+        assertTrue(refused.getMessage().contains("ESTABLISHED cannot move to WAITING"), refused.getMessage());
+        assertFalse(server.isOffloadPending());
+        assertEquals(HandshakeStatus.NOT_HANDSHAKING, server.getHandshakeStatus());
     }
 
     @Test
