@@ -11,7 +11,9 @@ import javax.net.ssl.SSLEngine;
 /**
  * Configures a {@link TlsChannel}; made by {@link TlsChannel#client} or {@link TlsChannel#server}.
  *
- * <p>Not thread-safe: configure it on one thread and {@link #build()} once.
+ * <p>Not thread-safe: configure it on one thread and {@link #build()} once. It does no I/O and keeps
+ * no caller buffer ({@link #initialBytes} copies). The socket belongs to the channel once built:
+ * closing the channel closes it. A wake-up that throws is logged; the connection is not affected.
  */
 public final class TlsChannelBuilder {
 
