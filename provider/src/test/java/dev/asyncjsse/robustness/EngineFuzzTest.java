@@ -2,10 +2,12 @@ package dev.asyncjsse.robustness;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.asyncjsse.offload.OffloadSettings;
 import dev.asyncjsse.robustness.FuzzDriver.Outcome;
 import dev.asyncjsse.robustness.FuzzDriver.Role;
 import dev.asyncjsse.robustness.FuzzDriver.Scenario;
 import dev.asyncjsse.robustness.FuzzDriver.Violation;
+import dev.asyncjsse.testkit.ServerEngineProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -49,6 +51,11 @@ import org.junit.jupiter.api.Test;
  * {@code wrap}/{@code unwrap}/{@code beginHandshake}/{@code closeInbound}, a result that consumed more
  * than it was given, an input over the time limit, an {@link OutOfMemoryError}, or a broken offload
  * promise (no callback, a callback after close).
+ *
+ * <p>The provider's build runs it once per TLS 1.3 server engine ({@code dev.asyncjsse.tls13=bc}, then
+ * {@code native}); with {@code native} the recording fails unless the native engine served the TLS 1.3
+ * server scenarios. Its parsers behind the record protection are fuzzed by
+ * {@code tls13.ProtectedMessageFuzzTest}, which mutates plaintext before protecting it.
  *
  * <p>In {@code mvn verify} it runs 3,000 inputs with a fixed seed (about 40 s on two cores; a 55 s budget stops it early on a loaded machine and says so). Longer runs:
  * <pre>
@@ -99,6 +106,11 @@ class EngineFuzzTest {
             }
             RECORDED.put(sc.id(), o.flights);
             POOL.addAll(o.flights);
+        }
+        if ("native".equals(System.getProperty(OffloadSettings.TLS13_PROPERTY))) {
+            // the TLS 1.3 server scenarios must fuzz the native engine, not a silent fallback to BCJSSE
+            assertTrue(Fixtures.SERVER_ENGINES.seen().contains(ServerEngineProbe.Engine.NATIVE),
+                    "no recorded TLS 1.3 server handshake was served by the native engine: " + Fixtures.SERVER_ENGINES.seen());
         }
     }
 

@@ -23,6 +23,10 @@
  *       these tests found.</li>
  * </ul>
  *
+ * <p>The provider's build runs this package once per TLS 1.3 server engine ({@code dev.asyncjsse.tls13=bc},
+ * then {@code native}). The native engine's parsers behind the record protection have their own fuzzer,
+ * {@code dev.asyncjsse.tls13.ProtectedMessageFuzzTest} ({@code -Dasyncjsse.fuzz.nativeIterations=N}).
+ *
  * <p>Example: {@code mvn -pl provider -am verify -Dtest='dev.asyncjsse.robustness.*Test'
  * -Dsurefire.failIfNoSpecifiedTests=false -Dasyncjsse.soak.handshakes=50000}
  */
