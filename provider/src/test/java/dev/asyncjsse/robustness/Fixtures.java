@@ -4,7 +4,6 @@ import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.KeyOffloaders;
-import dev.asyncjsse.testkit.ServerEngineProbe;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.security.GeneralSecurityException;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -26,13 +24,6 @@ final class Fixtures {
 
     static final TestPki PKI = TestPki.create("Robustness CA");
     static final TestPki.Identity SERVER_ID = PKI.issue(KeyKind.EC_P256, "localhost", "localhost", "127.0.0.1");
-
-    /**
-     * Sees which server engine chose the certificate in every server context made by
-     * {@link #asyncServer}, so that a run with {@code dev.asyncjsse.tls13=native} can show that its
-     * TLS 1.3 connections really reached the native engine.
-     */
-    static final ServerEngineProbe SERVER_ENGINES = new ServerEngineProbe(TestPki.keyManagers(SERVER_ID)[0]);
 
     /** Daemon pool for the key offloaders of the tests. Never shut down: daemon threads, shared by all tests. */
     static final ExecutorService OFFLOAD_POOL = Executors.newFixedThreadPool(2, daemonThreads("robustness-offload-"));
@@ -58,7 +49,7 @@ final class Fixtures {
     static SSLContext asyncServer(KeyOffloader offloader, Duration timeout) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS", new AsyncJsseProvider());
-            ctx.init(new KeyManager[] {SERVER_ENGINES}, PKI.trustManagers(), null);
+            ctx.init(TestPki.keyManagers(SERVER_ID), PKI.trustManagers(), null);
             if (offloader != null) {
                 AsyncJsse.setKeyOffloader(ctx, offloader);
             }

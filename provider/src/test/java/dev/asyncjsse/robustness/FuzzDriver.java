@@ -88,6 +88,8 @@ final class FuzzDriver {
         int pendingResults;
         int stageMutated = -1;
         boolean bufferedStart;
+        /** The class of the target's session once its handshake finished: it tells which engine served. */
+        String sessionClass;
     }
 
     private static final byte[] PING = "ping from the peer".getBytes(StandardCharsets.US_ASCII);
@@ -480,6 +482,7 @@ final class FuzzDriver {
     private void noteFinished(SSLEngineResult r) {
         if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
             outcome.targetHandshakeDone = true;
+            outcome.sessionClass = target.getSession().getClass().getName();
         }
         if (AsyncSSLEngine.isOffloadPending(r)) {
             outcome.pendingResults++;
