@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import dev.asyncjsse.jca.CryptoProviders;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -143,8 +142,6 @@ public enum Impl {
         // BCJSSE's default would ask for a "DEFAULT" SecureRandom, which only BC's provider serves when installed.
         ctx.init(km, tm, this == SUNJSSE ? null : new SecureRandom());
         if (isAsync()) {
-            // a long-running server has long finished the one-time JDK-versus-Bouncy-Castle calibration
-            CryptoProviders.awaitCalibration();
             EngineCheck.requireRequested();
         }
         if (this == ASYNC_OFFLOAD) {

@@ -258,7 +258,6 @@ public final class LoadHarness {
                     }
                 }
                 context.init(new KeyManager[] {km}, null, new java.security.SecureRandom());
-                dev.asyncjsse.jca.CryptoProviders.awaitCalibration(); // the settled choice, as in a long-running server
                 AsyncJsse.setKeyOffloader(context, KeyOffloaders.withLatency(KeyOffloaders.executor(keyPool), Duration.ofMillis(latencyMs)));
                 AsyncJsse.setOffloadTimeout(context, Duration.ofSeconds(30));
             }

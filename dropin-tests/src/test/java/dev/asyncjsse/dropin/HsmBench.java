@@ -3,7 +3,6 @@ package dev.asyncjsse.dropin;
 import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
-import dev.asyncjsse.jca.CryptoProviders;
 import java.lang.management.ManagementFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -58,11 +57,6 @@ final class HsmBench {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         System.out.println("token: " + token.getName() + " (" + cfg + "), key " + alias + " " + key.getAlgorithm());
 
-        // AsyncJSSE's one-time choice between the JDK's and Bouncy Castle's primitives keeps a core
-        // busy for the first seconds of a JVM: measure the settled server, as in a long-running one.
-        long calibration = System.nanoTime();
-        CryptoProviders.awaitCalibration();
-        System.out.printf(Locale.ROOT, "crypto calibration: %.1f s%n", (System.nanoTime() - calibration) / 1e9);
         long signatures = signLatency(token, key, algorithm, seconds);
         long handshakeOperations = handshakes(store, cert, alias, seconds, clients, threads);
         System.out.println("token operations: " + (signatures + handshakeOperations));

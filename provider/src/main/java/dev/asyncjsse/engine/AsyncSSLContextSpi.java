@@ -1,5 +1,6 @@
 package dev.asyncjsse.engine;
 
+import dev.asyncjsse.jca.ContextRandom;
 import dev.asyncjsse.jca.TlsStack;
 import dev.asyncjsse.tls13.NativeEngineFactory;
 import java.security.KeyManagementException;
@@ -70,8 +71,10 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
     }
 
     private void initialize(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
-        inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), random);
-        services = new ContextServices(config, km, tm, random, ContextDefaults.of(inner),
+        // the context's own DRBGs, seeded from the application's random: no JVM-wide lock per handshake
+        ContextRandom contextRandom = ContextRandom.create(random, "keys");
+        inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), contextRandom);
+        services = new ContextServices(config, km, tm, contextRandom, ContextDefaults.of(inner),
                 new BcEngineFactory(inner, engines), NATIVE_TLS13_SERVER);
         // The MBean lives as long as the configuration, which every engine of this context references.
         config.monitor().export(config);

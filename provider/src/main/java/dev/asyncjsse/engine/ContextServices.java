@@ -1,6 +1,7 @@
 package dev.asyncjsse.engine;
 
 import dev.asyncjsse.KeyOffloader;
+import dev.asyncjsse.jca.ContextRandom;
 import dev.asyncjsse.offload.JobScheduler;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,9 +28,9 @@ public final class ContextServices {
     private final ProtocolEngineFactory bcjsse;
     private final ProtocolEngineFactory nativeTls13;
     private final ConcurrentMap<Class<?>, Object> shared = new ConcurrentHashMap<>();
-    private volatile SecureRandom random;
+    private final ContextRandom random;
 
-    ContextServices(ContextConfig config, KeyManager[] keyManagers, TrustManager[] trustManagers, SecureRandom random,
+    ContextServices(ContextConfig config, KeyManager[] keyManagers, TrustManager[] trustManagers, ContextRandom random,
                     ContextDefaults defaults, ProtocolEngineFactory bcjsse, ProtocolEngineFactory nativeTls13) {
         this.config = config;
         this.keyManagers = keyManagers == null ? new KeyManager[0] : keyManagers.clone();
@@ -90,19 +91,12 @@ public final class ContextServices {
         config.keyStepOutcome(parked);
     }
 
-    /** @return the random source given to {@code init}, or the context's own */
+    /**
+     * @return the context's random source, seeded from the one given to {@code init} and shared by all
+     *         its engines and threads without a JVM-wide lock (see {@link ContextRandom} for its threading)
+     */
     public SecureRandom random() {
-        SecureRandom r = random;
-        if (r == null) {
-            synchronized (this) {
-                r = random;
-                if (r == null) {
-                    r = new SecureRandom();
-                    random = r;
-                }
-            }
-        }
-        return r;
+        return random;
     }
 
     /**

@@ -20,7 +20,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 /**
  * Bouncy Castle's JCA-based TLS crypto with AsyncJSSE's record ciphers: AES-GCM and
  * ChaCha20-Poly1305 records go through {@link JcaAeadCipher}, so the record layer runs on the
- * fastest AEAD the running JDK has (as {@link PrimitiveChooser} measured it) with one cipher
+ * fastest AEAD the running JDK has (as {@link PrimitiveChooser} chooses it) with one cipher
  * {@code init} per record. Everything else is Bouncy Castle's.
  *
  * <p>Internal. Thread-safe like its superclass; each record cipher it creates belongs to one connection.

@@ -27,15 +27,6 @@ public final class CryptoProviders {
     }
 
     /**
-     * Runs the one-time measurement of the JDK's primitives against Bouncy Castle's now, if no
-     * handshake has started it yet, and waits until every family is decided. Until then the JDK's
-     * implementations serve; benchmarks call this so they measure the settled choice.
-     */
-    public static void awaitCalibration() throws InterruptedException {
-        PrimitiveChooser.awaitMeasurement();
-    }
-
-    /**
      * The key to give Bouncy Castle's provider in place of {@code key}: its own form of a JDK EC
      * private key (signing with a foreign EC key costs it about three times as much), cached per key
      * object; any other key unchanged.
@@ -70,7 +61,7 @@ public final class CryptoProviders {
 
     /**
      * The provider AsyncJSSE's TLS stack uses for signatures of {@code jcaAlgorithm} with software
-     * keys ({@link PrimitiveChooser}'s measured choice), or {@code null} when that is the JDK's.
+     * keys ({@link PrimitiveChooser}'s choice), or {@code null} when that is the JDK's.
      * The executor key offloader signs software keys with the same one, so offload costs no speed.
      */
     public static Provider preferredSignatureProvider(String jcaAlgorithm) {

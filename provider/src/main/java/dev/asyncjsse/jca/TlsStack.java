@@ -51,10 +51,16 @@ public final class TlsStack {
             return helper;
         }
 
+        /**
+         * Keys and nonces from two independent {@link ContextRandom}s: the context's one (AsyncJSSE's
+         * contexts always pass theirs) and one seeded from it. Bouncy Castle's default would wrap
+         * {@code random} for nonces behind a lock of its own and draw seeds for every connection's
+         * nonce generator from it.
+         */
         @Override
         public JcaTlsCrypto create(SecureRandom random) {
-            // BC's default would ask for a "DEFAULT" SecureRandom, which only BC's provider serves.
-            return super.create(random != null ? random : new SecureRandom());
+            ContextRandom keys = random instanceof ContextRandom ? (ContextRandom) random : ContextRandom.create(random, "keys");
+            return create(keys, ContextRandom.create(keys, "nonces"));
         }
 
         @Override

@@ -1,11 +1,13 @@
 package dev.asyncjsse.offload;
 
+import dev.asyncjsse.jca.ContextRandom;
 import dev.asyncjsse.jca.CryptoProviders;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.Cipher;
@@ -22,6 +24,13 @@ import javax.crypto.NoSuchPaddingException;
  * it when no offloader is configured. Thread-safe.
  */
 public final class KeyOperations {
+
+    /**
+     * Randomness for signatures (ECDSA nonces, PSS salts). Without one the JDK's and Bouncy Castle's
+     * signatures draw from the JVM's default {@code SecureRandom}, whose lock every key thread of the
+     * JVM would share.
+     */
+    private static final SecureRandom RANDOM = ContextRandom.create(null, "key operations");
 
     @FunctionalInterface
     interface Operation {
@@ -46,7 +55,7 @@ public final class KeyOperations {
             // a software key: sign with the implementation the synchronous TLS stack measured fastest
             try {
                 Signature signature = Signature.getInstance(algorithm, preferred);
-                signature.initSign(CryptoProviders.forBouncyCastle(key));
+                signature.initSign(CryptoProviders.forBouncyCastle(key), RANDOM);
                 return signature;
             } catch (NoSuchAlgorithmException | InvalidKeyException e) {
                 // fall through to the installed providers
@@ -55,7 +64,7 @@ public final class KeyOperations {
         GeneralSecurityException first;
         try {
             Signature signature = Signature.getInstance(algorithm);
-            signature.initSign(key);
+            signature.initSign(key, RANDOM);
             return signature;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             first = e;
@@ -63,7 +72,7 @@ public final class KeyOperations {
         Provider fallback = CryptoProviders.bouncyCastle();
         try {
             Signature signature = Signature.getInstance(algorithm, fallback);
-            signature.initSign(key);
+            signature.initSign(key, RANDOM);
             return signature;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             first.addSuppressed(e);
@@ -75,11 +84,11 @@ public final class KeyOperations {
         Cipher cipher;
         try {
             cipher = Cipher.getInstance(transformation);
-            cipher.init(Cipher.DECRYPT_MODE, key);
+            cipher.init(Cipher.DECRYPT_MODE, key, RANDOM);
         } catch (NoSuchAlgorithmException | NoSuchPaddingException | InvalidKeyException e) {
             try {
                 cipher = Cipher.getInstance(transformation, CryptoProviders.bouncyCastle());
-                cipher.init(Cipher.DECRYPT_MODE, key);
+                cipher.init(Cipher.DECRYPT_MODE, key, RANDOM);
             } catch (NoSuchAlgorithmException | NoSuchPaddingException | InvalidKeyException e2) {
                 e.addSuppressed(e2);
                 throw e;
