@@ -158,7 +158,7 @@ def handoff_table(rows, out):
 
 
 def bulk_table(rows, out):
-    b = [r for r in rows if "BulkBench" in r["benchmark"]]
+    b = [r for r in rows if r["benchmark"].endswith("BulkBench.wrapUnwrap")]
     if not b:
         return {}
     measured = {impl_name(r) for r in b}
@@ -182,6 +182,29 @@ def bulk_table(rows, out):
         out.append(f"| {s} | " + " | ".join(f"{fmt(t.get((i, s)))} ({fmt(wall.get((i, s)))})" if t.get((i, s)) else "–" for i in impls)
                    + f" | {ratio(a, t.get(('SUNJSSE', s)))} | {ratio(a, t.get(('BCJSSE_JDK', s)))} | {ratio(a, t.get(('BCJSSE_BC', s)))} | {ratio(a, t.get(('BORINGSSL', s)))} |"
                    + (f" {ratio(n, t.get(('SUNJSSE', s)))} | {ratio(n, t.get(('BORINGSSL', s)))} |" if native else ""))
+    out.append("")
+    return t
+
+
+def server_bulk_table(rows, out):
+    """BulkBench.serverSide: the server's record layer alone, MB sealed + opened per second of its CPU time."""
+    b = [r for r in rows if r["benchmark"].endswith("BulkBench.serverSide")]
+    if not b:
+        return {}
+    measured = {impl_name(r) for r in b}
+    impls = [i for i in ["SUNJSSE", "BORINGSSL", "ASYNC_SYNC", "ASYNC_SYNC/native"] if i in measured]
+    suites = [s for s in ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+              if any(r["params"]["suite"] == s for r in b)]
+    t = {(impl_name(r), r["params"]["suite"]): metric(r, "serverMbPerCpuS") for r in b}
+    out.append("### Server record layer alone (BulkBench.serverSide), 16 KiB records: MB the server sealed and opened per second of the CPU time in its own calls\n")
+    out.append("Batches of 8 records each way; the client (the same implementation, BCJSSE for AsyncJSSE's client mode) is not timed.\n")
+    out.append("| suite | " + " | ".join(impls) + " | native vs SunJSSE | native vs BoringSSL | BCJSSE path vs SunJSSE |")
+    out.append("|---|" + "---|" * (len(impls) + 3))
+    for s in suites:
+        n = t.get(("ASYNC_SYNC/native", s))
+        a = t.get(("ASYNC_SYNC", s))
+        out.append(f"| {s} | " + " | ".join(fmt(t.get((i, s))) for i in impls)
+                   + f" | {ratio(n, t.get(('SUNJSSE', s)))} | {ratio(n, t.get(('BORINGSSL', s)))} | {ratio(a, t.get(('SUNJSSE', s)))} |")
     out.append("")
     return t
 
@@ -277,6 +300,7 @@ def main():
             out.append("### Decorator cost: BCJSSE (JDK JCA) = A vs AsyncJSSE synchronous = B, both with BCJSSE's PKIX key manager and the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved\n\n```\n"
                        + open(h).read().strip() + "\n```\n")
         bulk_table(rows, out)
+        server_bulk_table(rows, out)
         floor = floor_table(rows, out)
         if floor and hs.get(("TLSv1.3", "EC_P256")):
             a = hs[("TLSv1.3", "EC_P256")].get("ASYNC_SYNC")

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them. Usage (from the repository root or anywhere):
-#   benchmarks/run.sh [--full | --smoke] [--skip-build] [--engines bc|native|bc,native] [--out DIR] [STAGE...] [-- extra JMH args / regex]
+#   benchmarks/run.sh [--full | --smoke] [--narrow] [--skip-build] [--engines bc|native|bc,native] [--out DIR] [STAGE...] [-- extra JMH args / regex]
 # Default: all stages with short settings for a small (2-core) machine. JAVA_HOME selects the JDK.
 # AsyncJSSE's TLS 1.3 server engine: every stage runs with -Ddev.asyncjsse.tls13=bc, and again with
 # native for AsyncJSSE's configurations (files named *-native.*) when the native engine serves in
 # this build (EngineCheck); --engines limits that.
 # --smoke: one short iteration of everything, to check that every stage runs (its figures mean nothing).
+# --narrow: only what the TLS 1.3 server targets need, so that both JDKs fit in about 30 minutes:
+# handshake trials TLS 1.3 ECDSA P-256 only, bulk AES-128-GCM and ChaCha20-Poly1305 only (no
+# BCJSSE+BC), the floor without RSA, no decorator probe. Settings (iterations, warm-up) are unchanged.
 # --out DIR writes the results to DIR/<jdk>/ instead of benchmarks/results/<jdk>/ (trial runs that must
 # not touch the recorded ones; the plot stage then writes DIR/<jdk>/tables.md and no RESULTS.md).
 # Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
@@ -17,7 +20,9 @@
 #               offloaded vs inline in steady state (alternated JVMs)        -> handoff-steady.txt
 #               and the decorator's cost over BCJSSE (interleaved; bc)       -> decorator.txt
 #   bulk      : JMH BulkBench + FloorBench (AEAD MB/s, primitive floor)      -> jmh-bulk-floor.json/.txt
-#               native: AsyncJSSE's BulkBench only                           -> jmh-bulk-native.json/.txt
+#               BulkBench.serverSide, the server's record layer alone (SunJSSE,
+#               BoringSSL, AsyncJSSE)                                        -> jmh-bulk-server.json/.txt
+#               native: AsyncJSSE's BulkBench only (both methods)            -> jmh-bulk-native.json/.txt
 #   jmh       : handshake + resumed + handoff + bulk
 #   load      : loopback load harness (the provider's default engine)        -> load.csv/.txt
 #   parked    : memory and threads of pending offloaded handshakes           -> parked.txt
@@ -27,11 +32,12 @@ set -eu
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-FULL=0; BUILD=1; WHAT=" "; ENGINES="bc,native"; RESULTS="$HERE/results"
+FULL=0; NARROW=0; BUILD=1; WHAT=" "; ENGINES="bc,native"; RESULTS="$HERE/results"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --full) FULL=1; shift ;;
     --smoke) FULL=-1; shift ;;
+    --narrow) NARROW=1; shift ;;
     --skip-build) BUILD=0; shift ;;
     --engines) ENGINES="$2"; shift 2 ;;
     --out) mkdir -p "$2"; RESULTS="$(cd "$2" && pwd)"; shift 2 ;;
@@ -105,7 +111,7 @@ else
   PARKED_COUNT=10000
   STEADY_HANDSHAKES=6000
 fi
-{ echo "stages:$WHAT"; echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
+{ echo "stages:$WHAT$([[ $NARROW == 1 ]] && echo '(--narrow)')"; echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/machine.txt"
 if [[ $# -gt 0 ]]; then
   # Custom selection: everything after the stages goes to JMH.
@@ -145,8 +151,14 @@ for e in "${RUN_ENGINES[@]}"; do
   else
     OTHERS=""; RESUME_OTHERS=""; PROTOCOLS="TLSv1.3"
   fi
+  KEYS="EC_P256,RSA_2048"; SUITES="TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256"
+  BULK_IMPLS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,BORINGSSL"; FLOOR_OPS="FloorBench"
+  if [[ $NARROW == 1 ]]; then
+    PROTOCOLS="TLSv1.3"; KEYS="EC_P256"; SUITES="TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256"
+    BULK_IMPLS="SUNJSSE,BCJSSE_JDK,ASYNC_SYNC,BORINGSSL"; FLOOR_OPS="FloorBench.(x25519|ecdsa|floor)"
+  fi
   if has handshake; then
-    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS"
+    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS" -p "key=$KEYS"
   fi
   if has resumed; then
     hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true \
@@ -167,7 +179,7 @@ for e in "${RUN_ENGINES[@]}"; do
           | python3 -c 'import sys,statistics; v=[float(l.split("server CPU")[1].split()[0]) for l in sys.stdin]; h=v[len(v)//2:]; print(sys.argv[1], "median server CPU of the last %d batches of 250: %.1f us" % (len(h), statistics.median(h)))' "$impl"
       done
     done | relative | tee "$OUT/handoff-steady$sfx.txt"
-    if [[ $e == bc ]]; then
+    if [[ $e == bc && $NARROW == 0 ]]; then
       # The decorator's cost: BCJSSE (JDK JCA) and AsyncJSSE both with BCJSSE's PKIX key manager and both
       # on the JDK's primitives (dev.asyncjsse.crypto=jdk), interleaved: what remains is the decorator.
       for proto in TLSv1.3 TLSv1.2; do
@@ -179,11 +191,16 @@ for e in "${RUN_ENGINES[@]}"; do
   fi
   if has bulk; then
     if [[ $e == bc ]]; then
-      "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench|FloorBench" "${JMH_SETTINGS[@]}" -jvmArgsPrepend "-Ddev.asyncjsse.tls13=bc" \
+      "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench.wrapUnwrap|$FLOOR_OPS" -p "impl=$BULK_IMPLS" -p "suite=$SUITES" \
+          "${JMH_SETTINGS[@]}" -jvmArgsPrepend "-Ddev.asyncjsse.tls13=bc" \
           -rf json -rff "$OUT/jmh-bulk-floor.json" | relative | tee "$OUT/jmh-bulk-floor.txt"
       relative_json "$OUT/jmh-bulk-floor.json"
+      "$JAVA" -cp "$CP" org.openjdk.jmh.Main "BulkBench.serverSide" -p "impl=SUNJSSE,ASYNC_SYNC,BORINGSSL" -p "suite=$SUITES" \
+          "${JMH_SETTINGS[@]}" -jvmArgsPrepend "-Ddev.asyncjsse.tls13=bc" \
+          -rf json -rff "$OUT/jmh-bulk-server.json" | relative | tee "$OUT/jmh-bulk-server.txt"
+      relative_json "$OUT/jmh-bulk-server.json"
     else
-      "$JAVA" -cp "$CP" org.openjdk.jmh.Main BulkBench -p impl=ASYNC_SYNC "${JMH_SETTINGS[@]}" -jvmArgsPrepend "-Ddev.asyncjsse.tls13=$e" \
+      "$JAVA" -cp "$CP" org.openjdk.jmh.Main BulkBench -p impl=ASYNC_SYNC -p "suite=$SUITES" "${JMH_SETTINGS[@]}" -jvmArgsPrepend "-Ddev.asyncjsse.tls13=$e" \
           -rf json -rff "$OUT/jmh-bulk$sfx.json" | relative | tee "$OUT/jmh-bulk$sfx.txt"
       relative_json "$OUT/jmh-bulk$sfx.json"
     fi

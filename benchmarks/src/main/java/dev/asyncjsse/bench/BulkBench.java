@@ -24,6 +24,12 @@ import org.openjdk.jmh.annotations.State;
  * AES-256-GCM and ChaCha20-Poly1305 trials run over TLS 1.2: see {@link #setup}). The
  * auxiliary counters: {@code mbPerS}, the plaintext rate in MB/s (10^6 bytes) of wrap+unwrap, and
  * {@code mbPerCpuS}, the same per second of the thread's CPU time.
+ *
+ * <p>{@link #serverSide} isolates the server's record layer, for engines whose client side is another
+ * implementation (AsyncJSSE's client mode is BCJSSE's): the client wraps {@link #BATCH} records that the
+ * server unwraps, then the server wraps {@link #BATCH} records that the client unwraps, and only the
+ * server's calls are timed, in thread CPU, once per batch. Its counter {@code serverMbPerCpuS} is the
+ * plaintext the server sealed and opened per second of its CPU time.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -32,6 +38,8 @@ import org.openjdk.jmh.annotations.State;
 public class BulkBench {
 
     static final int SIZE = 16 * 1024;
+    /** Records per direction between two CPU-time readings in {@link #serverSide}. */
+    static final int BATCH = 8;
 
     /** The TLS 1.2 suite with the same AEAD as a TLS 1.3 suite. */
     private static final java.util.Map<String, String> TLS12_EQUIVALENT = java.util.Map.of(
@@ -49,6 +57,9 @@ public class BulkBench {
     private ByteBuffer plain;
     private ByteBuffer wire;
     private ByteBuffer received;
+    private ByteBuffer plainBatch;
+    private ByteBuffer wireBatch;
+    private ByteBuffer receivedBatch;
 
     /** Plaintext megabytes moved, normalised to time by JMH: MB/s of wall time. */
     @State(Scope.Thread)
@@ -89,6 +100,28 @@ public class BulkBench {
         }
     }
 
+    /** Megabytes the server sealed and opened per second of the CPU time spent in its calls. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class ServerCpuRate {
+        public double serverMbPerCpuS;
+        long serverNanos;
+        long bytes;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            serverMbPerCpuS = 0;
+            serverNanos = 0;
+            bytes = 0;
+        }
+
+        void add(long nanos, long n) {
+            serverNanos += nanos;
+            bytes += n;
+            serverMbPerCpuS = bytes / 1e6 / (serverNanos / 1e9);
+        }
+    }
+
     @Setup(Level.Trial)
     public void setup() throws Exception {
         Impl.pinNamedGroups();
@@ -117,6 +150,13 @@ public class BulkBench {
         plain.put(data).flip();
         wire = ByteBuffer.allocate(Math.max(client.getSession().getPacketBufferSize(), SIZE + 1024) * 2);
         received = ByteBuffer.allocate(Math.max(server.getSession().getApplicationBufferSize(), SIZE) * 2);
+        plainBatch = ByteBuffer.allocate(SIZE * BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            plainBatch.put(data);
+        }
+        plainBatch.flip();
+        wireBatch = ByteBuffer.allocate(Math.max(client.getSession().getPacketBufferSize(), SIZE + 1024) * (BATCH + 1));
+        receivedBatch = ByteBuffer.allocate(Math.max(server.getSession().getApplicationBufferSize(), SIZE) * (BATCH + 1));
         // Flush post-handshake messages (tickets) and check the data round-trips.
         wrapUnwrap(new Bytes(), new CpuRate());
         received.flip();
@@ -124,6 +164,49 @@ public class BulkBench {
         received.get(back);
         if (!java.util.Arrays.equals(back, data)) {
             throw new IllegalStateException("data corrupted: " + back.length + " bytes");
+        }
+        serverSide(new ServerCpuRate());
+        receivedBatch.flip();
+        if (!receivedBatch.equals(plainBatch.rewind())) {
+            throw new IllegalStateException("server-side batch corrupted: " + receivedBatch.remaining() + " bytes back");
+        }
+    }
+
+    @Benchmark
+    public int serverSide(ServerCpuRate cpu) throws SSLException {
+        plainBatch.rewind();
+        wireBatch.clear();
+        while (plainBatch.hasRemaining()) {
+            check(client.wrap(plainBatch, wireBatch), "client wrap");
+        }
+        wireBatch.flip();
+        receivedBatch.clear();
+        long c0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
+        while (wireBatch.hasRemaining()) {
+            check(server.unwrap(wireBatch, receivedBatch), "server unwrap");
+        }
+        long opened = receivedBatch.position();
+        plainBatch.rewind();
+        wireBatch.clear();
+        while (plainBatch.hasRemaining()) {
+            check(server.wrap(plainBatch, wireBatch), "server wrap");
+        }
+        long c1 = MemoryPair.THREADS.getCurrentThreadCpuTime();
+        wireBatch.flip();
+        receivedBatch.clear();
+        while (wireBatch.hasRemaining()) {
+            check(client.unwrap(wireBatch, receivedBatch), "client unwrap");
+        }
+        if (opened != (long) SIZE * BATCH || receivedBatch.position() != SIZE * BATCH) {
+            throw new SSLException("server opened " + opened + ", client received " + receivedBatch.position());
+        }
+        cpu.add(c1 - c0, 2L * SIZE * BATCH);
+        return receivedBatch.position();
+    }
+
+    private static void check(SSLEngineResult r, String what) throws SSLException {
+        if (r.getStatus() != SSLEngineResult.Status.OK) {
+            throw new SSLException(what + ": " + r);
         }
     }
 
