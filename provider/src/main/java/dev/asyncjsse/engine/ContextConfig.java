@@ -82,8 +82,9 @@ public final class ContextConfig {
     }
 
     /**
-     * Whether servers of this context serve TLS 1.3 with the native engine; from
-     * {@value OffloadSettings#TLS13_PROPERTY} unless set here (tests run one suite on both engines).
+     * Whether servers of this context serve TLS 1.3 with the native engine (the default) or the
+     * BCJSSE path; from {@value OffloadSettings#TLS13_PROPERTY} unless set here (tests run one suite
+     * on both engines).
      */
     public void setNativeTls13(boolean on) {
         this.nativeTls13 = on;

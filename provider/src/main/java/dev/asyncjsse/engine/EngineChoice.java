@@ -7,7 +7,7 @@ import javax.net.ssl.SSLParameters;
 /**
  * Which protocol engine serves a connection: the native TLS 1.3 server engine when the ClientHello
  * offers TLS 1.3 (supported_versions), TLSv1.3 and a TLS 1.3 suite are enabled, and the context prefers it
- * ({@code dev.asyncjsse.tls13=native}); the BCJSSE path otherwise, and always for clients.
+ * ({@code dev.asyncjsse.tls13=native}, the default); the BCJSSE path otherwise, and always for clients.
  *
  * <p>Internal. A pure function.
  */

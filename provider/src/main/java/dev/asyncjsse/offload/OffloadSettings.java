@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutorService;
  * <tr><td>{@value #MAX_JOBS_PROPERTY}</td><td>concurrent handshake jobs</td><td>256 platform, 1000000 virtual</td></tr>
  * <tr><td>{@value #WAIT_BUDGET_PROPERTY}</td><td>microseconds a caller waits for a step before
  *     returning pending</td><td>1000</td></tr>
- * <tr><td>{@value #TLS13_PROPERTY}</td><td>{@code bc} or {@code native}: which engine serves a server's
- *     TLS 1.3 connections</td><td>bc</td></tr>
+ * <tr><td>{@value #TLS13_PROPERTY}</td><td>{@code native} or {@code bc}: which engine serves a server's
+ *     TLS 1.3 connections</td><td>native</td></tr>
  * </table>
  *
  * <p>Internal: not part of the public API; the property names are.
@@ -79,17 +79,17 @@ public final class OffloadSettings {
 
     /**
      * Whether a server should answer TLS 1.3 ClientHellos with the native TLS 1.3 engine
-     * ({@code native}) rather than the BCJSSE path ({@code bc}, the default).
+     * ({@code native}, the default) rather than the BCJSSE path ({@code bc}).
      *
      * @throws IllegalArgumentException for any other value
      */
     public static boolean nativeTls13() {
         String mode = property(TLS13_PROPERTY);
-        if (mode == null || mode.isEmpty() || mode.equalsIgnoreCase("bc")) {
-            return false;
-        }
-        if (mode.equalsIgnoreCase("native")) {
+        if (mode == null || mode.isEmpty() || mode.equalsIgnoreCase("native")) {
             return true;
+        }
+        if (mode.equalsIgnoreCase("bc")) {
+            return false;
         }
         throw new IllegalArgumentException(TLS13_PROPERTY + " must be native or bc, not '" + mode + "'");
     }
