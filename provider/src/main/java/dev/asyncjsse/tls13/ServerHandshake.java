@@ -739,8 +739,7 @@ final class ServerHandshake {
                 || c instanceof java.util.concurrent.ExecutionException)) {
             c = c.getCause();
         }
-        String m = c.getMessage();
-        return c.getClass().getSimpleName() + (m != null ? ": " + m : "");
+        return dev.asyncjsse.monitor.ContextMonitor.describe(c);
     }
 
     // ------------------------------------------------------------------ the server's flight
@@ -884,8 +883,9 @@ final class ServerHandshake {
     private byte[] signatureOf(PendingOperation op) throws TlsFailure {
         if (op.failure() != null) {
             offloadFailed = true;
-            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the offloaded CertificateVerify signature ("
-                    + selection.scheme.jcaAlgorithm + ") failed: " + describe(op.failure()), op.failure());
+            // worded as on the BCJSSE path, so that operators see one message for a failing key service
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "key offload failed: " + describe(op.failure())
+                    + " (CertificateVerify, " + selection.scheme.jcaAlgorithm + ")", op.failure());
         }
         Object value = op.value();
         if (!(value instanceof byte[]) || ((byte[]) value).length == 0) {
