@@ -24,7 +24,8 @@ public final class KeyOperationTrace {
     private final HandshakeTrace owner;
     private final String operation;
     private final String algorithm;
-    private final String keyType;
+    /** Asked for its algorithm only when the outcome is reported, off the submitting thread (see the constructor). */
+    private final PrivateKey key;
     private final long submittedNanos;
     private volatile long runningNanos;
     private final KeyOperationEvent event;
@@ -34,7 +35,9 @@ public final class KeyOperationTrace {
         this.owner = owner;
         this.operation = operation;
         this.algorithm = algorithm;
-        this.keyType = key != null ? key.getAlgorithm() : "";
+        // not key.getAlgorithm() here: the submitting thread may be an event loop, and a PKCS#11 key's
+        // accessors enter the token's provider; finished() runs where the operation completes
+        this.key = key;
         this.event = newEvent();
         this.submittedNanos = System.nanoTime();
     }
@@ -70,13 +73,25 @@ public final class KeyOperationTrace {
         String why = cause != null ? ContextMonitor.describe(cause) : null;
         KeyOperationEvent e = event;
         if (e != null) {
-            emit(e, owner, operation, algorithm, keyType, queue, total - queue, outcome, why);
+            emit(e, owner, operation, algorithm, keyType(), queue, total - queue, outcome, why);
         }
         Level level = outcome == KeyOperationOutcome.FAILED || outcome == KeyOperationOutcome.TIMED_OUT ? Level.WARNING
                 : outcome == KeyOperationOutcome.CANCELLED ? Level.DEBUG : null;
         if (level != null && LOG.isLoggable(level)) {
-            log(level, outcome, "", owner, operation + " " + algorithm + " (" + keyType + " key) after "
+            log(level, outcome, "", owner, operation + " " + algorithm + " (" + keyType() + " key) after "
                     + HandshakeTrace.millis(total) + " ms", why);
+        }
+    }
+
+    private String keyType() {
+        if (key == null) {
+            return "";
+        }
+        try {
+            return key.getAlgorithm();
+        } catch (RuntimeException e) {
+            // a PKCS#11 key whose token went away says so here; the report must still go out
+            return "unknown";
         }
     }
 
