@@ -398,8 +398,8 @@ final class FuzzDriver {
                 targetWrap(ByteBuffer.allocate(0));
             }
             if (closeWhilePending && random.nextBoolean()) {
-                closed.set(true);
                 target.closeOutbound();
+                closed.set(true); // after the close returned, as in closeTarget()
                 try {
                     target.closeInbound();
                 } catch (SSLException expected) {
@@ -520,8 +520,10 @@ final class FuzzDriver {
     }
 
     private void closeTarget() {
-        closed.set(true);
         target.closeOutbound();
+        // only now: a callback already running when closeOutbound() was called may still read the flag
+        // before closeOutbound() returns (it waits for that callback); none may start after it returned
+        closed.set(true);
         for (int i = 0; i < 4; i++) {
             try {
                 SSLEngineResult r = targetWrap(ByteBuffer.allocate(0));
