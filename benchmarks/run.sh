@@ -8,7 +8,9 @@
 # --smoke: one short iteration of everything, to check that every stage runs (its figures mean nothing).
 # --narrow: only what the TLS 1.3 server targets need, so that both JDKs fit in about 30 minutes:
 # handshake trials TLS 1.3 ECDSA P-256 only, bulk AES-128-GCM and ChaCha20-Poly1305 only (no
-# BCJSSE+BC), the floor without RSA, no decorator probe. Settings (iterations, warm-up) are unchanged.
+# BCJSSE+BC), the floor without RSA, no interleaved handoff or decorator probe, and the steady-state
+# handoff comparison with 3000 handshakes per JVM alternated twice (instead of 6000, three times).
+# JMH settings (iterations, warm-up) are unchanged.
 # --out DIR writes the results to DIR/<jdk>/ instead of benchmarks/results/<jdk>/ (trial runs that must
 # not touch the recorded ones; the plot stage then writes DIR/<jdk>/tables.md and no RESULTS.md).
 # Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
@@ -111,6 +113,10 @@ else
   PARKED_COUNT=10000
   STEADY_HANDSHAKES=6000
 fi
+STEADY_ROUNDS=3
+if [[ $NARROW == 1 && $FULL == 0 ]]; then
+  STEADY_HANDSHAKES=3000; STEADY_ROUNDS=2
+fi
 { echo "stages:$WHAT$([[ $NARROW == 1 ]] && echo '(--narrow)')"; echo "provider: $(cd "$ROOT" && git log -1 --format='%h %cd' --date=iso-strict -- provider) (plus uncommitted changes in the tree at build time, if any)"; echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"; echo "nproc: $(nproc)"; "$JAVA" -version 2>&1 | head -2;
   echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"; echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } >> "$OUT/machine.txt"
 if [[ $# -gt 0 ]]; then
@@ -165,14 +171,14 @@ for e in "${RUN_ENGINES[@]}"; do
         -p "impl=${RESUME_OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
   fi
   if has handoff; then
-    if [[ $e == bc ]]; then
+    if [[ $e == bc && $NARROW == 0 ]]; then
       "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Ddev.asyncjsse.tls13=bc "${PROBE_JVM[@]}" -cp "$CP" \
           dev.asyncjsse.bench.HandoffProbe $PROBE_ROUNDS 2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | relative | tee "$OUT/handoff.txt"
     fi
-    # Offloaded vs inline in steady state: each configuration in its own JVM for 6000 handshakes,
-    # alternated three times; per run the median server CPU of the batches in the second half (after
+    # Offloaded vs inline in steady state: each configuration in its own JVM for $STEADY_HANDSHAKES handshakes,
+    # alternated $STEADY_ROUNDS times; per run the median server CPU of the batches in the second half (after
     # the JIT has settled).
-    for round in 1 2 3; do
+    for round in $(seq 1 $STEADY_ROUNDS); do
       for impl in ASYNC_SYNC ASYNC_OFFLOAD_INLINE; do
         "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Ddev.asyncjsse.tls13=$e "${PROBE_JVM[@]}" -cp "$CP" \
             dev.asyncjsse.bench.HandshakeProbe $impl TLSv1.3 EC_P256 $STEADY_HANDSHAKES 2>/dev/null | grep " after " \
