@@ -3,8 +3,6 @@ package dev.asyncjsse.engine;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSessionContext;
@@ -23,7 +21,7 @@ final class NullSession extends SessionBase {
     private final int packetBufferSize;
     private final int applicationBufferSize;
     private final long creationTime = System.currentTimeMillis();
-    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private final SessionValues values = new SessionValues(this);
 
     NullSession(String peerHost, int peerPort, int packetBufferSize, int applicationBufferSize) {
         this.peerHost = peerHost;
@@ -79,31 +77,22 @@ final class NullSession extends SessionBase {
 
     @Override
     public void putValue(String name, Object value) {
-        if (name == null || value == null) {
-            throw new IllegalArgumentException("name and value must not be null");
-        }
         values.put(name, value);
     }
 
     @Override
     public Object getValue(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
-        }
         return values.get(name);
     }
 
     @Override
     public void removeValue(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
-        }
         values.remove(name);
     }
 
     @Override
     public String[] getValueNames() {
-        return values.keySet().toArray(new String[0]);
+        return values.names();
     }
 
     @Override

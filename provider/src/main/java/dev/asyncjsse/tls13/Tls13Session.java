@@ -1,16 +1,13 @@
 package dev.asyncjsse.tls13;
 
+import dev.asyncjsse.engine.SessionBase;
+import dev.asyncjsse.engine.SessionValues;
 import java.security.Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSessionBindingEvent;
-import javax.net.ssl.SSLSessionBindingListener;
 import javax.net.ssl.SSLSessionContext;
 
 /**
@@ -24,7 +21,7 @@ import javax.net.ssl.SSLSessionContext;
  *
  * <p>Internal. Thread-safe.
  */
-final class Tls13Session extends ExtendedSSLSession {
+final class Tls13Session extends SessionBase {
 
     /** As SunJSSE: a full record of 2^14 + 256 bytes, its header, and room for a record's worth of slack. */
     static final int PACKET_BUFFER_SIZE = 16709;
@@ -35,7 +32,7 @@ final class Tls13Session extends ExtendedSSLSession {
     private final long creationTime = System.currentTimeMillis();
     private final String peerHost;
     private final int peerPort;
-    private final Map<String, Object> values = new ConcurrentHashMap<>();
+    private final SessionValues values = new SessionValues(this);
     private final byte[] id;
     /** {@code "TLSv1.3"}, or {@code "NONE"} for the session of a connection not yet established. */
     private final String protocol;
@@ -143,40 +140,22 @@ final class Tls13Session extends ExtendedSSLSession {
 
     @Override
     public void putValue(String name, Object value) {
-        if (name == null || value == null) {
-            throw new IllegalArgumentException("name and value must not be null");
-        }
-        Object old = values.put(name, value);
-        if (old instanceof SSLSessionBindingListener) {
-            ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
-        }
-        if (value instanceof SSLSessionBindingListener) {
-            ((SSLSessionBindingListener) value).valueBound(new SSLSessionBindingEvent(this, name));
-        }
+        values.put(name, value);
     }
 
     @Override
     public Object getValue(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
-        }
         return values.get(name);
     }
 
     @Override
     public void removeValue(String name) {
-        if (name == null) {
-            throw new IllegalArgumentException("name must not be null");
-        }
-        Object old = values.remove(name);
-        if (old instanceof SSLSessionBindingListener) {
-            ((SSLSessionBindingListener) old).valueUnbound(new SSLSessionBindingEvent(this, name));
-        }
+        values.remove(name);
     }
 
     @Override
     public String[] getValueNames() {
-        return values.keySet().toArray(new String[0]);
+        return values.names();
     }
 
     @Override
@@ -192,14 +171,6 @@ final class Tls13Session extends ExtendedSSLSession {
     public Certificate[] getLocalCertificates() {
         X509Certificate[] chain = localCertificates;
         return chain == null ? null : chain.clone();
-    }
-
-    /** As SunJSSE on JDK 15 and later: the {@code javax.security.cert} API is gone. */
-    @SuppressWarnings("removal")
-    @Override
-    @Deprecated
-    public javax.security.cert.X509Certificate[] getPeerCertificateChain() {
-        throw new UnsupportedOperationException("getPeerCertificateChain is not supported; use getPeerCertificates");
     }
 
     @Override
