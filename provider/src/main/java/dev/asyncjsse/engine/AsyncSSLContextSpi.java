@@ -6,6 +6,7 @@ import dev.asyncjsse.tls13.NativeEngineFactory;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -43,10 +44,15 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
 
     private AsyncSSLContextSpi(String protocol) throws NoSuchAlgorithmException {
         this.isDefault = protocol.equals("Default");
-        this.config = new ContextConfig(protocol);
+        this.config = new ContextConfig(protocol, this::ticketLifetime);
         this.inner = SSLContext.getInstance(isDefault ? "TLS" : protocol, TlsStack.bcjsse());
         this.serverSessions = new ContextHandle(inner, config, true);
         this.clientSessions = new ContextHandle(inner, config, false);
+    }
+
+    /** Tickets live as long as server sessions (a timeout of 0, no limit, is capped by the ticket keys). */
+    private Duration ticketLifetime() {
+        return Duration.ofSeconds(serverSessions.getSessionTimeout());
     }
 
     /** Creates the context for {@code protocol}; the {@code Default} one is initialized at once. */

@@ -2,11 +2,14 @@ package dev.asyncjsse.engine;
 
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.OffloadCallback;
+import dev.asyncjsse.jca.ContextRandom;
 import dev.asyncjsse.monitor.ContextMonitor;
 import dev.asyncjsse.offload.GuardedKeyOffloader;
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.offload.OffloadSettings;
+import dev.asyncjsse.tickets.TicketKeyRing;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The offload settings of one AsyncJSSE {@code SSLContext}. Engines read them at the start of each
@@ -17,6 +20,7 @@ import java.time.Duration;
 public final class ContextConfig {
 
     private final ContextMonitor monitor;
+    private final TicketKeyRing ticketKeys;
     private volatile KeyOffloader offloader;
     private volatile CallbackGate.Binding defaultCallback = CallbackGate.Binding.NONE;
     private volatile Duration offloadTimeout;
@@ -30,8 +34,15 @@ public final class ContextConfig {
      */
     private volatile boolean keyStepsPark;
 
-    ContextConfig(String protocol) {
+    /**
+     * @param protocol the protocol the context was asked for, which names it for operators
+     * @param ticketLifetime the lifetime of the session tickets its servers issue, read when the
+     *     ticket keys may be due for rotation
+     */
+    ContextConfig(String protocol, Supplier<Duration> ticketLifetime) {
         this.monitor = new ContextMonitor(protocol);
+        // its own generators: ticket nonces never wait on the keys' random, and exist before init
+        this.ticketKeys = new TicketKeyRing(ContextRandom.create(null, "tickets"), ticketLifetime);
         this.offloader = GuardedKeyOffloader.guard(OffloadSettings.offloaderFromProperties(), monitor);
         this.offloadTimeout = OffloadSettings.defaultTimeout();
         this.waitBudgetNanos = OffloadSettings.waitBudgetNanos();
@@ -44,6 +55,11 @@ public final class ContextConfig {
     /** What operators see of this context: counters, latencies, its MBean. */
     public ContextMonitor monitor() {
         return monitor;
+    }
+
+    /** The context's session ticket keys, which exist (and may be set) before {@code init}. */
+    public TicketKeyRing ticketKeys() {
+        return ticketKeys;
     }
 
     public KeyOffloader offloader() {

@@ -3,6 +3,7 @@ package dev.asyncjsse.engine;
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.jca.ContextRandom;
 import dev.asyncjsse.offload.JobScheduler;
+import dev.asyncjsse.tickets.TicketKeyRing;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +66,11 @@ public final class ContextServices {
     /** @return how long one offloaded operation may take */
     public Duration offloadTimeout() {
         return config.offloadTimeout();
+    }
+
+    /** @return the keys that seal and open the session tickets of the context's servers */
+    public TicketKeyRing ticketKeys() {
+        return config.ticketKeys();
     }
 
     /** @return the scheduler of handshake jobs */

@@ -1,11 +1,13 @@
 package dev.asyncjsse.tls13;
 
 import dev.asyncjsse.jca.TlsStack;
+import dev.asyncjsse.tickets.TicketKeyRing;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * What the native engines of one {@code SSLContext} share, computed once rather than per handshake:
  * the Bouncy Castle crypto over the context's randomness, digest prototypes to clone, the policy of
- * the parameters last seen, and the encoded certificate chains per key manager alias.
+ * the parameters last seen, the encoded certificate chains per key manager alias, and the session
+ * ticket keys.
  *
  * <p>Internal. Thread-safe: engines of the context use it concurrently, without a shared lock (the
  * caches are concurrent maps and a volatile field; the crypto object is Bouncy Castle's, whose
@@ -38,24 +41,31 @@ public final class NativeContext {
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
     private final X509KeyManager keyManager;
     private final X509TrustManager trustManager;
+    private final TicketKeyRing ticketKeys;
     /** {@code jdk.tls.acknowledgeCloseNotify}, as the JDK's engine: answer a close_notify with one at once. */
     private final boolean acknowledgeCloseNotify = Boolean.getBoolean("jdk.tls.acknowledgeCloseNotify");
     private volatile Policy policy;
 
-    /** A context without managers of its own (tests give each engine its managers). */
+    /**
+     * A context without managers of its own (tests give each engine its managers), with its own
+     * random ticket key rotated daily.
+     */
     public NativeContext(SecureRandom random) {
-        this(random, null, null);
+        this(random, null, null, new TicketKeyRing(random, () -> Duration.ofDays(1)));
     }
 
     /**
      * @param random the context's randomness, used for key shares, server randoms and session ids
      * @param keyManager the context's key manager, or {@code null}
      * @param trustManager the context's trust manager, or {@code null}
+     * @param ticketKeys the {@code SSLContext}'s session ticket keys
      */
-    public NativeContext(SecureRandom random, X509KeyManager keyManager, X509TrustManager trustManager) {
+    public NativeContext(SecureRandom random, X509KeyManager keyManager, X509TrustManager trustManager,
+                         TicketKeyRing ticketKeys) {
         this.random = random;
         this.keyManager = keyManager;
         this.trustManager = trustManager;
+        this.ticketKeys = ticketKeys;
         this.crypto = TlsStack.crypto(random);
         this.kemCrypto = new BcTlsCrypto(random);
         this.keyLog = KeyLog.fromProperties();
@@ -70,6 +80,14 @@ public final class NativeContext {
 
     boolean acknowledgeCloseNotify() {
         return acknowledgeCloseNotify;
+    }
+
+    /**
+     * The keys that seal this context's session tickets and open the ones clients present: the
+     * {@code SSLContext}'s ring, so {@code AsyncJsse.setTicketKeys} and the key file reach it.
+     */
+    public TicketKeyRing ticketKeys() {
+        return ticketKeys;
     }
 
     X509KeyManager keyManager() {

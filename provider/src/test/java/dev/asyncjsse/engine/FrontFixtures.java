@@ -3,6 +3,7 @@ package dev.asyncjsse.engine;
 import dev.asyncjsse.jca.TlsStack;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -15,7 +16,7 @@ final class FrontFixtures {
     static ContextServices services(ProtocolEngineFactory nativeTls13) throws Exception {
         SSLContext bc = SSLContext.getInstance("TLS", TlsStack.bcjsse());
         bc.init(null, null, new SecureRandom());
-        ContextConfig config = new ContextConfig("TLS");
+        ContextConfig config = new ContextConfig("TLS", () -> Duration.ofDays(1));
         config.setNativeTls13(nativeTls13 != null);
         return new ContextServices(config, null, null, null, ContextDefaults.of(bc),
                 new BcEngineFactory(bc, new EngineRegistry()), nativeTls13);
