@@ -14,8 +14,8 @@
 # --out DIR writes the results to DIR/<jdk>/ instead of benchmarks/results/<jdk>/ (trial runs that must
 # not touch the recorded ones; the plot stage then writes DIR/<jdk>/tables.md and no RESULTS.md).
 # Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
-#   handshake : JMH HandshakeBench (6 implementations x TLS 1.3/1.2 x ECDSA/RSA; native: AsyncJSSE,
-#               TLS 1.3)                                                     -> jmh-handshake.json/.txt
+#   handshake : JMH HandshakeBench (6 implementations x TLS 1.3/1.2 x ECDSA/RSA x client on its own
+#               thread / on the server's; native: AsyncJSSE, TLS 1.3)        -> jmh-handshake.json/.txt
 #   resumed   : HandshakeBench, TLS 1.3 ECDSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE
 #               (AsyncJSSE's resumed trials fail at setup while it does not resume) -> jmh-resumed.json/.txt
 #   handoff   : HandoffProbe (one handshake-job handoff, interleaved; bc)    -> handoff.txt
@@ -164,10 +164,13 @@ for e in "${RUN_ENGINES[@]}"; do
     BULK_IMPLS="SUNJSSE,BCJSSE_JDK,ASYNC_SYNC,BORINGSSL"; FLOOR_OPS="FloorBench.(x25519|ecdsa|floor)"
   fi
   if has handshake; then
-    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS" -p "key=$KEYS"
+    # both client placements (HandshakeBench.clientThread): own = the figure to compare with the floor,
+    # same = the figure of earlier runs
+    hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS" -p "key=$KEYS" \
+        -p clientThread=own,same
   fi
   if has resumed; then
-    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true \
+    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true -p clientThread=own \
         -p "impl=${RESUME_OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
   fi
   if has handoff; then
@@ -175,7 +178,7 @@ for e in "${RUN_ENGINES[@]}"; do
       "$JAVA" -Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Ddev.asyncjsse.tls13=bc "${PROBE_JVM[@]}" -cp "$CP" \
           dev.asyncjsse.bench.HandoffProbe $PROBE_ROUNDS 2>&1 | grep -v "^WARNING\|^INFO\|^[A-Z][a-z][a-z] [0-9]" | relative | tee "$OUT/handoff.txt"
     fi
-    # Offloaded vs inline in steady state: each configuration in its own JVM for $STEADY_HANDSHAKES handshakes,
+    # Offloaded vs inline in steady state (the client on its own thread): each configuration in its own JVM for $STEADY_HANDSHAKES handshakes,
     # alternated $STEADY_ROUNDS times; per run the median server CPU of the batches in the second half (after
     # the JIT has settled).
     for round in $(seq 1 $STEADY_ROUNDS); do

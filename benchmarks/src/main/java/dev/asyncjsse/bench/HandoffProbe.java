@@ -13,7 +13,8 @@ import java.util.Locale;
  * warm-up rounds, ASYNC_SYNC vs ASYNC_OFFLOAD_INLINE, TLSv1.3 EC_P256). With other implementations it
  * compares any two the same way, e.g. {@code BCJSSE_JDK ASYNC_SYNC} with
  * {@code -Dbench.asyncKeyManager=bcjsse} (both with BCJSSE's PKIX key manager: BCJSSE cannot use
- * SunJSSE's SunX509 one) for the cost of the decorator over the BCJSSE it wraps.
+ * SunJSSE's SunX509 one) for the cost of the decorator over the BCJSSE it wraps. The client runs on a
+ * thread of its own unless {@code -Dbench.clientThread=same} (see {@link HandshakeBench#clientThread}).
  */
 public final class HandoffProbe {
     public static void main(String[] args) throws Exception {
@@ -49,8 +50,8 @@ public final class HandoffProbe {
             cpuJ[i] = (long) (cj.serverCpuUs * 1000);
             loopJ[i] = (long) (cj.loopCpuUs * 1000);
         }
-        System.out.printf(Locale.ROOT, "java %s, %d CPUs, %d interleaved rounds of %s %s handshakes: A = %s, B = %s%s%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, protocol, key, a, b,
+        System.out.printf(Locale.ROOT, "java %s, %d CPUs, %d interleaved rounds of %s %s handshakes (client thread %s): A = %s, B = %s%s%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, protocol, key, sync.clientThread, a, b,
                 System.getProperty("bench.asyncKeyManager") != null ? " (both with BCJSSE's PKIX key manager)" : "");
         System.out.printf(Locale.ROOT, "pair wall   median: A %.1f us, B %.1f us -> B - A = %.1f us (p25 diff %.1f, p75 diff %.1f)%n",
                 q(wallS, 0.5), q(wallJ, 0.5), q(wallJ, 0.5) - q(wallS, 0.5), q(wallJ, 0.25) - q(wallS, 0.25), q(wallJ, 0.75) - q(wallS, 0.75));
@@ -65,6 +66,7 @@ public final class HandoffProbe {
         b.impl = impl;
         b.protocol = protocol;
         b.key = key;
+        b.clientThread = System.getProperty("bench.clientThread", "own");
         System.setProperty("bench.prewarm", "1");
         b.setup();
         return b;

@@ -25,10 +25,16 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * TLS handshakes, one client and one server engine in memory on one thread: full ones, or with
- * {@code resumed=true} resumed ones.
+ * TLS handshakes, one client and one server engine in memory: full ones, or with {@code resumed=true}
+ * resumed ones. The server runs on the benchmark thread; the client on a thread of its own
+ * ({@code clientThread=own}: each flight is handed over and the benchmark thread waits for the
+ * answer, as a server meets its clients in production) or on the benchmark thread between the
+ * server's steps ({@code clientThread=same}, the figure of earlier runs; the client's work then
+ * evicts the server's caches between its steps, which makes every server's primitives slower than in
+ * a tight loop).
  *
  * <p>The client is always SunJSSE (so only the server differs) with the cipher suite pinned
  * (TLS_AES_128_GCM_SHA256 for 1.3, ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_SHA256 for 1.2) and X25519 as
@@ -41,13 +47,16 @@ import org.openjdk.jmh.annotations.State;
  * server that does not resume fails the trial at setup with a message saying so (AsyncJSSE until it
  * issues TLS 1.3 tickets).
  *
- * <p>Primary score: handshake pairs per second (client + server on one thread). Auxiliary counters,
+ * <p>Primary score: handshake pairs per second (client + server taking turns). Auxiliary counters,
  * per handshake:
  * <ul>
- * <li>{@code serverCpuUs}: server-side CPU. The CPU time of all Java threads during the handshake
- *     (benchmark thread, offload pool, job threads) minus the time the benchmark thread spent in the
- *     client engine's calls and in creating the client engine. JIT compiler and GC threads are not
- *     Java threads and are not counted.
+ * <li>{@code serverCpuUs}: server-side CPU. With {@code clientThread=same}: the CPU time of all Java
+ *     threads during the handshake (benchmark thread, offload pool, job threads) minus the time spent
+ *     in the client engine's calls and in creating the client engine, so the harness's own work on the
+ *     benchmark thread counts as the server's. With {@code clientThread=own}: the benchmark thread's
+ *     CPU inside the server engine's calls plus all Java threads other than the benchmark's and the
+ *     client's (offload pool, job threads); the harness's hand-overs and checks are left out. JIT
+ *     compiler and GC threads are not Java threads and are not counted in either.
  * <li>{@code loopCpuUs}: the CPU time the calling thread (an event loop) spent inside the server
  *     engine's calls: equal to {@code serverCpuUs} for synchronous engines, smaller when the work
  *     runs on job or offload threads.
@@ -72,11 +81,22 @@ public class HandshakeBench {
     @Param({"false"})
     public boolean resumed;
 
+    /**
+     * Where the SunJSSE client runs: {@code own} = on a thread of its own, handed each step while the
+     * server's thread waits, as a server meets its clients in production; {@code same} = on the
+     * benchmark thread between the server's steps (the figure of earlier runs), where the client's
+     * work evicts the server's caches (Bouncy Castle's precomputed point tables among them) between
+     * every two server steps.
+     */
+    @Param({"own", "same"})
+    public String clientThread;
+
     private Impl.Engines servers;
     private boolean primed;
     private SSLContext clientContext;
     private CountingTrustManager clientTrust;
     private MemoryPair pair;
+    private PeerThread clientSide;
     private String[] suites;
     private int port;
     private final Set<String> serverSessionIds = new HashSet<>();
@@ -133,7 +153,17 @@ public class HandshakeBench {
             suites = new String[] {key.startsWith("EC") ? "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" : "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
         }
         SSLEngine probe = clientContext.createSSLEngine();
-        pair = new MemoryPair(Math.max(probe.getSession().getPacketBufferSize(), 17 * 1024 + 512), 64 * 1024);
+        switch (clientThread) {
+            case "own":
+                clientSide = new PeerThread("bench-client");
+                break;
+            case "same":
+                clientSide = null;
+                break;
+            default:
+                throw new IllegalArgumentException("clientThread must be own or same, not " + clientThread);
+        }
+        pair = new MemoryPair(Math.max(probe.getSession().getPacketBufferSize(), 17 * 1024 + 512), 64 * 1024, clientSide);
         if (resumed) {
             // the full handshake whose session (ticket) every measured handshake resumes
             servers.release(handshakeOnce(new Cpu()));
@@ -156,6 +186,13 @@ public class HandshakeBench {
         }
     }
 
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (clientSide != null) {
+            clientSide.close();
+        }
+    }
+
     @Benchmark
     public SSLEngine handshake(Cpu cpu) throws SSLException {
         SSLEngine server = handshakeOnce(cpu);
@@ -167,15 +204,17 @@ public class HandshakeBench {
         if (!resumed) {
             port++;
         }
-        long all0 = MemoryPair.allThreadsCpuNanos();
+        long self = Thread.currentThread().getId();
+        long all0 = clientSide == null ? MemoryPair.allThreadsCpuNanos() : MemoryPair.otherThreadsCpuNanos(self, clientSide.id());
         long clientBefore = pair.clientCpuNanos;
-        long cc0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
-        SSLEngine client = resumed ? clientContext.createSSLEngine("resume.bench", 443)
-                : clientContext.createSSLEngine("peer" + (port >>> 16) + ".bench", port & 0xffff);
-        client.setUseClientMode(true);
-        client.setEnabledProtocols(new String[] {protocol});
-        client.setEnabledCipherSuites(suites);
-        pair.clientCpuNanos += MemoryPair.THREADS.getCurrentThreadCpuTime() - cc0;
+        SSLEngine client = pair.onClient(() -> {
+            SSLEngine c = resumed ? clientContext.createSSLEngine("resume.bench", 443)
+                    : clientContext.createSSLEngine("peer" + (port >>> 16) + ".bench", port & 0xffff);
+            c.setUseClientMode(true);
+            c.setEnabledProtocols(new String[] {protocol});
+            c.setEnabledCipherSuites(suites);
+            return c;
+        });
         long before = pair.serverCpuNanos;
         long c0 = MemoryPair.THREADS.getCurrentThreadCpuTime();
         SSLEngine server = servers.create(null, 0);
@@ -203,8 +242,16 @@ public class HandshakeBench {
         if (!protocol.equals(server.getSession().getProtocol())) {
             throw new IllegalStateException("negotiated " + server.getSession().getProtocol());
         }
-        long all = MemoryPair.allThreadsCpuNanos() - all0;
-        cpu.add(all - (pair.clientCpuNanos - clientBefore), pair.serverCpuNanos - before);
+        long inServerCalls = pair.serverCpuNanos - before;
+        if (clientSide == null) {
+            long all = MemoryPair.allThreadsCpuNanos() - all0;
+            cpu.add(all - (pair.clientCpuNanos - clientBefore), inServerCalls);
+        } else {
+            // the server's calls plus the threads that are neither the benchmark's nor the client's
+            // (offload pool, job threads); the benchmark thread's waits for the client are the harness's
+            long others = MemoryPair.otherThreadsCpuNanos(self, clientSide.id()) - all0;
+            cpu.add(inServerCalls + others, inServerCalls);
+        }
         return server;
     }
 

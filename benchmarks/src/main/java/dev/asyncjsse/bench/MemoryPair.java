@@ -3,17 +3,21 @@ package dev.asyncjsse.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Callable;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 
 /**
- * A minimal in-memory driver for one client and one server engine, one thread, reusable buffers.
- * It acts as a loop that knows nothing of offload: on NEED_TASK it runs the delegated tasks inline.
- * After the handshake the server writes one byte that the client reads (see {@link #firstWrite}).
- * The CPU time of the calling thread spent inside server-side engine calls is added to
- * {@link #serverCpuNanos} (ThreadMXBean: a few hundred ns of overhead per call, about 6 calls per
+ * A minimal in-memory driver for one client and one server engine, reusable buffers. The server
+ * runs on the calling thread; the client runs there too, between the server's steps, or on a
+ * {@link PeerThread} of its own that takes each step over while the calling thread waits (the two
+ * sides take turns either way). It acts as a loop that knows nothing of offload: on NEED_TASK it runs
+ * the delegated tasks inline. After the handshake the server writes one byte that the client reads
+ * (see {@link #firstWrite}). The CPU time of the calling thread spent inside server-side engine calls
+ * is added to {@link #serverCpuNanos}, the client's inside its calls (on whichever thread) to
+ * {@link #clientCpuNanos} (ThreadMXBean: a few hundred ns of overhead per call, about 6 calls per
  * handshake).
  */
 final class MemoryPair {
@@ -22,12 +26,17 @@ final class MemoryPair {
 
     /** CPU time of all live Java threads (JIT compiler and GC threads are not Java threads). */
     static long allThreadsCpuNanos() {
+        return otherThreadsCpuNanos(-1, -1);
+    }
+
+    /** CPU time of all live Java threads except the two given by id. */
+    static long otherThreadsCpuNanos(long except1, long except2) {
         long[] ids = THREADS.getAllThreadIds();
         long[] cpu = ((com.sun.management.ThreadMXBean) THREADS).getThreadCpuTime(ids);
         long sum = 0;
-        for (long c : cpu) {
-            if (c > 0) {
-                sum += c;
+        for (int i = 0; i < ids.length; i++) {
+            if (cpu[i] > 0 && ids[i] != except1 && ids[i] != except2) {
+                sum += cpu[i];
             }
         }
         return sum;
@@ -39,10 +48,18 @@ final class MemoryPair {
     private final ByteBuffer serverApp;
     private final ByteBuffer empty = ByteBuffer.allocate(0);
     private final ByteBuffer oneByte = ByteBuffer.allocate(1);
+    /** The client's own thread, or null when the client runs on the calling thread between the server's steps. */
+    private final PeerThread clientThread;
     long serverCpuNanos;
+    /** Written on the client's thread; read after a step returns (the hand-over orders the two). */
     long clientCpuNanos;
 
     MemoryPair(int packetSize, int appSize) {
+        this(packetSize, appSize, null);
+    }
+
+    MemoryPair(int packetSize, int appSize, PeerThread clientThread) {
+        this.clientThread = clientThread;
         c2s = ByteBuffer.allocate(packetSize * 4);
         s2c = ByteBuffer.allocate(packetSize * 4);
         clientApp = ByteBuffer.allocate(appSize);
@@ -52,18 +69,16 @@ final class MemoryPair {
     void handshake(SSLEngine client, SSLEngine server) throws SSLException {
         c2s.clear();
         s2c.clear();
+        onClient(() -> {
+            client.beginHandshake();
+            return null;
+        });
         long t0 = THREADS.getCurrentThreadCpuTime();
-        client.beginHandshake();
-        long t1 = THREADS.getCurrentThreadCpuTime();
-        clientCpuNanos += t1 - t0;
-        t0 = t1;
         server.beginHandshake();
         serverCpuNanos += THREADS.getCurrentThreadCpuTime() - t0;
         for (int round = 0; round < 100; round++) {
-            long c0 = THREADS.getCurrentThreadCpuTime();
-            boolean progress = step(client, s2c, c2s, clientApp, false);
+            boolean progress = onClient(() -> step(client, s2c, c2s, clientApp, false));
             long s0 = THREADS.getCurrentThreadCpuTime();
-            clientCpuNanos += s0 - c0;
             progress |= step(server, c2s, s2c, serverApp, true);
             serverCpuNanos += THREADS.getCurrentThreadCpuTime() - s0;
             if (done(client) && done(server) && c2s.position() == 0 && s2c.position() == 0) {
@@ -78,6 +93,28 @@ final class MemoryPair {
     }
 
     /**
+     * Runs {@code action} where the client lives (the calling thread, or {@link #clientThread}) and
+     * adds the CPU time it took there to {@link #clientCpuNanos}.
+     */
+    <T> T onClient(Callable<T> action) throws SSLException {
+        Callable<T> timed = () -> {
+            long c0 = THREADS.getCurrentThreadCpuTime();
+            try {
+                return action.call();
+            } finally {
+                clientCpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
+            }
+        };
+        try {
+            return clientThread == null ? timed.call() : clientThread.call(timed);
+        } catch (SSLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SSLException("client side: " + e, e);
+        }
+    }
+
+    /**
      * The server's first write after the handshake: one byte of application data, read by the
      * client. Servers that send their TLS 1.3 NewSessionTickets lazily do it here (BoringSSL with its
      * first data; an engine may also on its first wrap), so every server pays for the tickets it
@@ -88,13 +125,11 @@ final class MemoryPair {
         oneByte.clear();
         long s0 = THREADS.getCurrentThreadCpuTime();
         SSLEngineResult r = server.wrap(oneByte, s2c);
-        long c0 = THREADS.getCurrentThreadCpuTime();
-        serverCpuNanos += c0 - s0;
+        serverCpuNanos += THREADS.getCurrentThreadCpuTime() - s0;
         if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() != 1) {
             throw new SSLException("the server's first write after the handshake: " + r);
         }
-        step(client, s2c, c2s, clientApp, false);
-        clientCpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
+        onClient(() -> step(client, s2c, c2s, clientApp, false));
         if (s2c.position() != 0) {
             throw new SSLException("the client left " + s2c.position() + " bytes of the server's first write unread");
         }
