@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki;
 import java.security.Provider;
 import javax.net.ssl.KeyManager;
@@ -74,8 +75,9 @@ final class Tls {
         return e;
     }
 
+    /** A client engine for {@code localhost} on a port of its own, so it never resumes an earlier test's session. */
     static SSLEngine client(SSLContext ctx) {
-        return client(ctx, "localhost", 443);
+        return client(ctx, "localhost", PeerPorts.next());
     }
 
     /** An AsyncJSSE context must give AsyncJSSE engines; the others must not. */

@@ -8,6 +8,7 @@ import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.KeyOffloaders;
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ class BufferedHandshakeTest {
             sunClientContext = SSLContext.getInstance("TLS", "SunJSSE");
             sunClientContext.init(null, PKI.trustManagers(), null);
         }
-        SSLEngine c = sunClientContext.createSSLEngine("localhost", 443);
+        SSLEngine c = sunClientContext.createSSLEngine("localhost", PeerPorts.next());
         c.setUseClientMode(true);
         if (protocol != null) {
             c.setEnabledProtocols(new String[] {protocol});

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloaders;
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class Fixtures {
     }
 
     static SSLEngine clientEngine(SSLContext ctx, String host, String... protocols) {
-        SSLEngine e = ctx.createSSLEngine(host, 443);
+        SSLEngine e = ctx.createSSLEngine(host, PeerPorts.next());
         e.setUseClientMode(true);
         if (protocols.length > 0) {
             e.setEnabledProtocols(protocols);

@@ -4,6 +4,7 @@ import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.engine.ContextHandle;
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki;
 import java.security.Provider;
 import java.util.Arrays;
@@ -68,7 +69,7 @@ final class OffloadTestSupport {
     }
 
     static SSLEngine client(SSLContext ctx, String protocol) {
-        SSLEngine e = ctx.createSSLEngine("localhost", 443);
+        SSLEngine e = ctx.createSSLEngine("localhost", PeerPorts.next());
         e.setUseClientMode(true);
         if (protocol != null) {
             e.setEnabledProtocols(new String[] {protocol});

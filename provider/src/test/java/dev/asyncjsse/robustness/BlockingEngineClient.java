@@ -1,5 +1,6 @@
 package dev.asyncjsse.robustness;
 
+import dev.asyncjsse.testkit.PeerPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,7 @@ final class BlockingEngineClient implements AutoCloseable {
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
-        engine = ctx.createSSLEngine("localhost", port);
+        engine = ctx.createSSLEngine("localhost", PeerPorts.next());
         engine.setUseClientMode(true);
         engine.setEnabledProtocols(new String[] {protocol});
         netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize() * 2);

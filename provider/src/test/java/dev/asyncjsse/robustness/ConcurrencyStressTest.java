@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.offload.JobScheduler;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class ConcurrencyStressTest {
     void wrapAndUnwrapOnDifferentThreads() throws Exception {
         SSLEngine server = Fixtures.asyncServer(Fixtures.latencyOffloader(1), Duration.ofSeconds(5)).createSSLEngine();
         server.setUseClientMode(false);
-        SSLEngine client = Fixtures.sunClient().createSSLEngine("localhost", 443);
+        SSLEngine client = Fixtures.sunClient().createSSLEngine("localhost", PeerPorts.next());
         client.setUseClientMode(true);
         new EnginePair(client, server).handshake();
 
@@ -146,7 +147,7 @@ class ConcurrencyStressTest {
                     narrowRaces.incrementAndGet();
                 }
             }, null);
-            SSLEngine c = sun.createSSLEngine("localhost", 443);
+            SSLEngine c = sun.createSSLEngine("localhost", PeerPorts.next());
             c.setUseClientMode(true);
             ByteBuffer hello = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
             c.wrap(ByteBuffer.allocate(0), hello);

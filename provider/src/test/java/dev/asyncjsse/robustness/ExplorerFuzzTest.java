@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.nio.ClientHello;
 import dev.asyncjsse.nio.ClientHelloExplorer;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ class ExplorerFuzzTest {
     static void recordHellos() throws Exception {
         for (String protocol : new String[] {"TLSv1.3", "TLSv1.2"}) {
             for (boolean extras : new boolean[] {false, true}) {
-                SSLEngine c = Fixtures.sunClient().createSSLEngine("www.example.com", 443);
+                SSLEngine c = Fixtures.sunClient().createSSLEngine("www.example.com", PeerPorts.next());
                 c.setUseClientMode(true);
                 SSLParameters p = c.getSSLParameters();
                 p.setProtocols(new String[] {protocol});

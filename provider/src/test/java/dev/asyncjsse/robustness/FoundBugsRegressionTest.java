@@ -8,6 +8,7 @@ import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.robustness.FuzzDriver.Outcome;
 import dev.asyncjsse.robustness.FuzzDriver.Role;
 import dev.asyncjsse.robustness.FuzzDriver.Scenario;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -33,7 +34,7 @@ class FoundBugsRegressionTest {
         SSLContext server = Fixtures.asyncServer(Fixtures.latencyOffloader(20), Duration.ofSeconds(2));
         SSLEngine s = server.createSSLEngine();
         s.setUseClientMode(false);
-        SSLEngine c = Fixtures.sunClient().createSSLEngine("localhost", 443);
+        SSLEngine c = Fixtures.sunClient().createSSLEngine("localhost", PeerPorts.next());
         c.setUseClientMode(true);
         ByteBuffer hello = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
         c.wrap(ByteBuffer.allocate(0), hello);
@@ -141,7 +142,7 @@ class FoundBugsRegressionTest {
     }
 
     private static ByteBuffer hello(SSLContext sun) throws Exception {
-        SSLEngine c = sun.createSSLEngine("localhost", 443);
+        SSLEngine c = sun.createSSLEngine("localhost", PeerPorts.next());
         c.setUseClientMode(true);
         ByteBuffer out = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
         c.wrap(ByteBuffer.allocate(0), out);

@@ -1,6 +1,7 @@
 package dev.asyncjsse.robustness;
 
 import dev.asyncjsse.AsyncSSLEngine;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ final class FuzzDriver {
         this.closeWhilePending = scenario.offload && random != null && this.random.nextInt(16) == 0;
         boolean targetIsServer = scenario.role == Role.SERVER;
         this.bufferedStart = targetIsServer && random != null && this.random.nextInt(4) == 0;
-        target = targetCtx.createSSLEngine("localhost", 443);
+        target = targetCtx.createSSLEngine("localhost", PeerPorts.next());
         target.setUseClientMode(!targetIsServer);
         asyncTarget = (AsyncSSLEngine) target;
         if (callbackStyle) {
@@ -152,7 +153,7 @@ final class FuzzDriver {
                 callbacks.release();
             }, null);
         }
-        peer = peerCtx.createSSLEngine("localhost", 443);
+        peer = peerCtx.createSSLEngine("localhost", PeerPorts.next());
         peer.setUseClientMode(targetIsServer);
         if (scenario.clientAuth) {
             (targetIsServer ? target : peer).setNeedClientAuth(true);

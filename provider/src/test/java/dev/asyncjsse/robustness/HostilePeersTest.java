@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.offload.JobScheduler;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,7 +75,7 @@ class HostilePeersTest {
     }
 
     static byte[] clientHello(String protocol) throws SSLException {
-        SSLEngine c = Fixtures.sunClient().createSSLEngine("localhost", 443);
+        SSLEngine c = Fixtures.sunClient().createSSLEngine("localhost", PeerPorts.next());
         c.setUseClientMode(true);
         c.setEnabledProtocols(new String[] {protocol});
         ByteBuffer out = ByteBuffer.allocate(c.getSession().getPacketBufferSize());

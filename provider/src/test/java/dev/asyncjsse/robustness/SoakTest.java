@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asyncjsse.offload.JobScheduler;
 import dev.asyncjsse.robustness.FaultyOffloaders.Fault;
+import dev.asyncjsse.testkit.PeerPorts;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,7 +254,7 @@ class SoakTest {
     }
 
     static byte[] clientHello(SSLContext sun) throws IOException {
-        SSLEngine c = sun.createSSLEngine("localhost", 443);
+        SSLEngine c = sun.createSSLEngine("localhost", PeerPorts.next());
         c.setUseClientMode(true);
         ByteBuffer out = ByteBuffer.allocate(c.getSession().getPacketBufferSize());
         c.wrap(ByteBuffer.allocate(0), out);

@@ -1,5 +1,6 @@
 package dev.asyncjsse.tls13;
 
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -55,7 +56,7 @@ final class Peers {
      * {@code group} (when not {@code null}) and {@code scheme} (when not {@code null}).
      */
     static SSLEngine client(SSLContext ctx, Client client, String suite, String group, String scheme) throws Throwable {
-        SSLEngine e = ctx.createSSLEngine("localhost", 443);
+        SSLEngine e = ctx.createSSLEngine("localhost", PeerPorts.next());
         e.setUseClientMode(true);
         SSLParameters p = e.getSSLParameters();
         p.setProtocols(new String[] {"TLSv1.3"});

@@ -10,6 +10,7 @@ import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.AsyncStatus;
 import dev.asyncjsse.engine.ContextHandle;
 import dev.asyncjsse.testkit.EnginePair;
+import dev.asyncjsse.testkit.PeerPorts;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class ThroughTheFrontTest {
     void aTls12ClientStaysOnTheBcjssePath() throws Throwable {
         SSLEngine server = nativeContext().createSSLEngine();
         server.setUseClientMode(false);
-        SSLEngine client = NativeHandshakeTest.clientContext(Peers.Client.SUNJSSE).createSSLEngine("localhost", 443);
+        SSLEngine client = NativeHandshakeTest.clientContext(Peers.Client.SUNJSSE).createSSLEngine("localhost", PeerPorts.next());
         client.setUseClientMode(true);
         client.setEnabledProtocols(new String[] {"TLSv1.2"});
         new EnginePair(client, server).handshake();
