@@ -10,10 +10,15 @@ import java.security.Provider;
 import java.security.Security;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,16 +30,17 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * Measures one PKCS#11 token as AsyncJSSE uses it: the latency of one signature on one thread, and
- * the full TLS 1.3 handshakes per second of a Netty server (one event loop) whose signatures go to
- * the token on a pool of offloader threads, against concurrent SunJSSE clients on the same machine.
+ * Measures one PKCS#11 token as AsyncJSSE uses it: the latency of one signature on one thread and on
+ * several threads at once, and the full TLS 1.3 handshakes per second of a Netty server (one event
+ * loop) whose signatures go to the token on a pool of offloader threads, against concurrent SunJSSE
+ * clients on the same machine.
  * Each phase also reports this JVM's CPU time per operation, which a busy machine distorts less than
  * wall-clock rates, and the last line counts every operation that reached the token, so that the
  * script can divide the token process's CPU time by it. Run by
  * {@code dropin-tests/scripts/hsm-bench.sh} against the in-process token and the same token over
  * p11-kit's socket. Not a test.
  *
- * <p>Usage: {@code HsmBench <sunpkcs11.cfg> <alias> <seconds> <clients> <offloader threads>}
+ * <p>Usage: {@code HsmBench <sunpkcs11.cfg> <alias> <seconds> <clients> <offloader threads> <signing threads>}
  */
 final class HsmBench {
 
@@ -48,6 +54,7 @@ final class HsmBench {
         int seconds = Integer.parseInt(args[2]);
         int clients = Integer.parseInt(args[3]);
         int threads = Integer.parseInt(args[4]);
+        int signers = Integer.parseInt(args[5]);
         Provider token = Security.getProvider("SunPKCS11").configure(cfg);
         Security.addProvider(token);
         KeyStore store = KeyStore.getInstance("PKCS11", token);
@@ -57,7 +64,8 @@ final class HsmBench {
         String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         System.out.println("token: " + token.getName() + " (" + cfg + "), key " + alias + " " + key.getAlgorithm());
 
-        long signatures = signLatency(token, key, algorithm, seconds);
+        long signatures = signLatency(token, key, algorithm, seconds, 1)
+                + signLatency(token, key, algorithm, seconds, signers);
         long handshakeOperations = handshakes(store, cert, alias, seconds, clients, threads);
         System.out.println("token operations: " + (signatures + handshakeOperations));
     }
@@ -68,34 +76,77 @@ final class HsmBench {
     }
 
     /**
-     * One thread signing a 32-byte message over and over: per-signature latency.
+     * {@code threads} threads signing a 32-byte message over and over, each on its own
+     * {@link Signature}: per-signature latency as the token serves that many callers at once.
      *
      * @return the signatures made, warm-up included
      */
-    private static long signLatency(Provider token, PrivateKey key, String algorithm, int seconds) throws Exception {
-        byte[] message = new byte[32];
-        long warmUps = 0;
-        long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < warmUpEnd) {
-            sign(token, key, algorithm, message);
-            warmUps++;
+    private static long signLatency(Provider token, PrivateKey key, String algorithm, int seconds, int threads)
+            throws Exception {
+        AtomicLong warmUps = new AtomicLong();
+        // the measured window starts when every thread has warmed up, and ends when every one is done
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier stop = new CyclicBarrier(threads + 1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<long[]>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            results.add(pool.submit(() -> {
+                try {
+                    byte[] message = new byte[32];
+                    long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    while (System.nanoTime() < warmUpEnd) {
+                        sign(token, key, algorithm, message);
+                        warmUps.incrementAndGet();
+                    }
+                    long[] own = new long[(1 << 20) / threads];
+                    int n = 0;
+                    start.await();
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                    while (System.nanoTime() < end && n < own.length) {
+                        long t0 = System.nanoTime();
+                        sign(token, key, algorithm, message);
+                        own[n++] = System.nanoTime() - t0;
+                    }
+                    stop.await();
+                    return Arrays.copyOf(own, n);
+                } catch (Exception e) {
+                    start.reset();   // wakes the main thread and the other signers
+                    stop.reset();
+                    throw e;
+                }
+            }));
         }
-        long[] samples = new long[1 << 20];
-        int n = 0;
-        long cpu0 = processCpuNanos();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < end && n < samples.length) {
+        pool.shutdown();
+        long cpu;
+        double elapsed;
+        try {
+            start.await();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
-            sign(token, key, algorithm, message);
-            samples[n++] = System.nanoTime() - t0;
+            stop.await();
+            cpu = processCpuNanos() - cpu0;
+            elapsed = (System.nanoTime() - t0) / 1e9;
+        } catch (BrokenBarrierException e) {
+            pool.awaitTermination(seconds + 60L, TimeUnit.SECONDS);
+            for (Future<long[]> f : results) {
+                f.get();   // throws the signer's failure
+            }
+            throw e;
         }
-        long cpu = processCpuNanos() - cpu0;
-        long[] s = Arrays.copyOf(samples, n);
+        long[] s = new long[0];
+        for (Future<long[]> f : results) {
+            long[] own = f.get();
+            int at = s.length;
+            s = Arrays.copyOf(s, at + own.length);
+            System.arraycopy(own, 0, s, at, own.length);
+        }
+        int n = s.length;
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "sign %s, one thread: %d signatures, p50 %.0f us, p99 %.0f us, max %.0f us, %.0f/s;"
+        System.out.printf(Locale.ROOT, "sign %s, %d thread%s: %d signatures, p50 %.0f us, p99 %.0f us, max %.0f us, %.0f/s;"
                         + " JVM CPU %.0f us per signature%n",
-                algorithm, n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3, s[n - 1] / 1e3, n / (double) seconds, cpu / 1e3 / n);
-        return warmUps + n;
+                algorithm, threads, threads == 1 ? "" : "s", n, s[n / 2] / 1e3, s[(int) (n * 0.99)] / 1e3, s[n - 1] / 1e3,
+                n / elapsed, cpu / 1e3 / n);
+        return warmUps.get() + n;
     }
 
     private static void sign(Provider token, PrivateKey key, String algorithm, byte[] message) throws Exception {
