@@ -19,6 +19,9 @@ if ! up_to_date; then
   echo "demo.sh: building the demo (first run, or a source changed) ..." >&2
   mvn -q -B -ntp -Dstyle.color=never -pl examples -am package dependency:build-classpath -Dmaven.test.skip=true \
       -Dmdep.outputFile=target/demo-classpath.txt -DincludeScope=runtime >&2
+  # build-classpath leaves the file untouched when the class path is the same, and its time is
+  # what the next start compares the sources with
+  touch "$classpath_file"
 fi
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2086 # JAVA_OPTS holds several options
