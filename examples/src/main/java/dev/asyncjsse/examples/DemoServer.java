@@ -78,6 +78,12 @@ public final class DemoServer implements AutoCloseable {
         public int offloadLatencyMs = 5;
         public boolean quiet;
         public boolean help;
+        /** The {@code compare} mode instead of the server. */
+        public boolean compare;
+        /** Concurrent clients of each {@code compare} run. */
+        public int clients = 32;
+        /** Full handshakes of each {@code compare} run. */
+        public int handshakes = 1000;
         /** Where the server's log lines go (one per request, refusal or broken connection). */
         public java.util.function.Consumer<String> log = System.out::println;
 
@@ -90,7 +96,8 @@ public final class DemoServer implements AutoCloseable {
             Options o = new Options();
             boolean latencyGiven = false;
             boolean noOffload = false;
-            for (int i = 0; i < args.length; i++) {
+            o.compare = args.length > 0 && args[0].equals("compare");
+            for (int i = o.compare ? 1 : 0; i < args.length; i++) {
                 String a = args[i];
                 String value = null;
                 int eq = a.indexOf('=');
@@ -104,9 +111,11 @@ public final class DemoServer implements AutoCloseable {
                         o.help = true;
                         break;
                     case "--port":
+                        serverOnly(o, a);
                         o.port = number(a, value != null ? value : next(args, ++i, a), 0, 65535);
                         break;
                     case "--host":
+                        serverOnly(o, a);
                         o.host = value != null ? value : next(args, ++i, a);
                         break;
                     case "--offload-latency-ms":
@@ -114,10 +123,20 @@ public final class DemoServer implements AutoCloseable {
                         latencyGiven = true;
                         break;
                     case "--no-offload":
+                        serverOnly(o, a);
                         noOffload = true;
                         break;
                     case "--quiet":
+                        serverOnly(o, a);
                         o.quiet = true;
+                        break;
+                    case "--clients":
+                        compareOnly(o, a);
+                        o.clients = number(a, value != null ? value : next(args, ++i, a), 1, 10_000);
+                        break;
+                    case "--handshakes":
+                        compareOnly(o, a);
+                        o.handshakes = number(a, value != null ? value : next(args, ++i, a), 1, 100_000_000);
                         break;
                     case "":
                         break;
@@ -132,6 +151,18 @@ public final class DemoServer implements AutoCloseable {
                 o.offloadLatencyMs = -1;
             }
             return o;
+        }
+
+        private static void serverOnly(Options o, String option) {
+            if (o.compare) {
+                throw new IllegalArgumentException("compare takes --offload-latency-ms, --clients and --handshakes, not " + option);
+            }
+        }
+
+        private static void compareOnly(Options o, String option) {
+            if (!o.compare) {
+                throw new IllegalArgumentException(option + " is an option of compare: ./demo.sh compare " + option + " N");
+            }
         }
 
         private static String next(String[] args, int i, String option) {
@@ -596,10 +627,6 @@ public final class DemoServer implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("compare")) {
-            dev.asyncjsse.examples.compare.Compare.main(args);
-            return;
-        }
         Options o;
         try {
             o = Options.parse(args);
@@ -611,6 +638,10 @@ public final class DemoServer implements AutoCloseable {
         if (o.help) {
             System.out.println(Options.USAGE);
             return;
+        }
+        if (o.compare) {
+            new dev.asyncjsse.examples.compare.Compare(o.offloadLatencyMs, o.clients, o.handshakes, System.out).run();
+            System.exit(0);   // the measured servers' worker pools are not daemon threads
         }
         DemoServer server;
         try {

@@ -260,6 +260,16 @@ class DemoServerTest {
         assertOptionError("--port must be from 0 to 65535, not 70000", "--port", "70000");
         assertOptionError("--port needs a value", "--port");
         assertOptionError("unknown argument '--colour'", "--colour");
+
+        DemoServer.Options compare = DemoServer.Options.parse("compare", "--clients", "4", "--handshakes=50", "--offload-latency-ms", "2");
+        assertTrue(compare.compare);
+        assertEquals(4, compare.clients);
+        assertEquals(50, compare.handshakes);
+        assertEquals(2, compare.offloadLatencyMs);
+        assertOptionError("compare takes --offload-latency-ms, --clients and --handshakes, not --port", "compare", "--port", "9443");
+        assertOptionError("--clients must be from 1 to 10000, not 0", "compare", "--clients", "0");
+        assertOptionError("--handshakes needs a whole number, not 'many'", "compare", "--handshakes", "many");
+        assertOptionError("--clients is an option of compare: ./demo.sh compare --clients N", "--clients", "4");
     }
 
     private static void assertOptionError(String message, String... args) {
@@ -282,6 +292,12 @@ class DemoServerTest {
         assertEquals("demo: --offload-latency-ms must be from 0 to 600000, not -5 (--no-offload turns offload off)"
                 + " (--help lists the options)", err.strip());
         assertEquals(0, bad.getInputStream().readAllBytes().length);
+
+        Process badCompare = demoProcess("compare", "--clients", "0");
+        assertEquals(2, badCompare.waitFor());
+        assertEquals("demo: --clients must be from 1 to 10000, not 0 (--help lists the options)",
+                new String(badCompare.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        assertEquals(0, badCompare.getInputStream().readAllBytes().length);
 
         Process taken = demoProcess("--port", String.valueOf(server.port()));
         assertEquals(1, taken.waitFor());

@@ -205,31 +205,4 @@ public final class Compare {
             }
         }
     }
-
-    public static void main(String[] args) throws Exception {
-        int latency = 5;
-        int clients = 32;
-        int handshakes = 1000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--offload-latency-ms":
-                    latency = Integer.parseInt(args[++i]);
-                    break;
-                case "--clients":
-                    clients = Integer.parseInt(args[++i]);
-                    break;
-                case "--handshakes":
-                    handshakes = Integer.parseInt(args[++i]);
-                    break;
-                case "compare":
-                case "":
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "'; use compare [--offload-latency-ms MS] [--clients N] [--handshakes N]");
-            }
-        }
-        new Compare(latency, clients, handshakes, System.out).run();
-        System.exit(0);
-    }
 }
