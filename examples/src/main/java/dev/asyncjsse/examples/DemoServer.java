@@ -651,6 +651,10 @@ public final class DemoServer implements AutoCloseable {
                     + " (another server holds the port? choose one with --port N, or --port 0 for any free one)");
             System.exit(1);
             return;
+        } catch (java.nio.channels.UnresolvedAddressException e) {
+            System.err.println("demo: --host '" + o.host + "' is not an address or a name this machine resolves (--help lists the options)");
+            System.exit(2);
+            return;
         }
         System.out.println("AsyncJSSE demo server listening on " + o.host + ":" + server.port()
                 + " (HTTPS and plain HTTP on the same port, one selector thread)");

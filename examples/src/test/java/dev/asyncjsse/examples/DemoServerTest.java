@@ -299,6 +299,11 @@ class DemoServerTest {
                 new String(badCompare.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
         assertEquals(0, badCompare.getInputStream().readAllBytes().length);
 
+        Process unknownHost = demoProcess("--host", "no-such-host.invalid", "--port", "0");
+        assertEquals(2, unknownHost.waitFor());
+        assertEquals("demo: --host 'no-such-host.invalid' is not an address or a name this machine resolves (--help lists the options)",
+                new String(unknownHost.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+
         Process taken = demoProcess("--port", String.valueOf(server.port()));
         assertEquals(1, taken.waitFor());
         String busy = new String(taken.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
