@@ -97,6 +97,7 @@ public final class DemoServer implements AutoCloseable {
             boolean latencyGiven = false;
             boolean noOffload = false;
             o.compare = args.length > 0 && args[0].equals("compare");
+            java.util.Set<String> given = new java.util.HashSet<>();
             for (int i = o.compare ? 1 : 0; i < args.length; i++) {
                 String a = args[i];
                 String value = null;
@@ -104,6 +105,10 @@ public final class DemoServer implements AutoCloseable {
                 if (a.startsWith("--") && eq > 0) {
                     value = a.substring(eq + 1);
                     a = a.substring(0, eq);
+                }
+                // a second value would silently replace the first
+                if (a.startsWith("--") && !given.add(a)) {
+                    throw new IllegalArgumentException(a + " is given twice");
                 }
                 switch (a) {
                     case "--help":

@@ -260,6 +260,7 @@ class DemoServerTest {
         assertOptionError("--port must be from 0 to 65535, not 70000", "--port", "70000");
         assertOptionError("--port needs a value", "--port");
         assertOptionError("unknown argument '--colour'", "--colour");
+        assertOptionError("--port is given twice", "--port", "9443", "--port=9444");
 
         DemoServer.Options compare = DemoServer.Options.parse("compare", "--clients", "4", "--handshakes=50", "--offload-latency-ms", "2");
         assertTrue(compare.compare);
