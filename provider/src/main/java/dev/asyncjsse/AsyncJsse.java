@@ -2,7 +2,10 @@ package dev.asyncjsse;
 
 import dev.asyncjsse.engine.ContextConfig;
 import dev.asyncjsse.engine.ContextHandle;
+import java.nio.file.Path;
+import java.security.KeyManagementException;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSessionContext;
 
@@ -17,7 +20,8 @@ import javax.net.ssl.SSLSessionContext;
  * <p>Without code, the same settings come from system or security properties:
  * {@code dev.asyncjsse.offload} ({@code executor}, {@code executor:N} or a {@link KeyOffloader}
  * class name), {@code dev.asyncjsse.offload.latency} and {@code dev.asyncjsse.offload.timeout}
- * (milliseconds). Code settings override them.
+ * (milliseconds), and {@code dev.asyncjsse.tickets.keyFile} (a ticket key file, see
+ * {@link #setTicketKeyFile}; read when the context is initialized). Code settings override them.
  */
 public final class AsyncJsse {
 
@@ -74,6 +78,58 @@ public final class AsyncJsse {
      */
     public static void setMonitoringName(SSLContext context, String name) {
         config(context).monitor().setName(name);
+    }
+
+    /**
+     * Sets the keys that protect the TLS 1.3 session tickets {@code context}'s servers issue, for a
+     * fleet of servers that resume each other's sessions. The first key seals new tickets; every key
+     * opens the tickets a client presents. This stops the automatic rotation of the context's own
+     * random key (and any key file): rotate by calling again with the new key first and the old one
+     * second, and drop the old one once a ticket lifetime (the server session timeout) has passed.
+     *
+     * <p>Each key is 48 bytes (a 16-byte key name, then 32 secret bytes) or 80 bytes (the layout of
+     * nginx's and HAProxy's ticket key files: name, then 64 secret bytes); the name is public (every
+     * ticket starts with it), the AES-256-GCM key is derived from the rest. Equal bytes give equal keys
+     * on every server. Whoever holds a key can make tickets that resume as this server: keep keys as
+     * secret as the server's private key.
+     *
+     * <p>The keys are copied. They apply from the next ticket sealed or opened, on every engine of the
+     * context. Tickets are issued by the native TLS 1.3 server engine only (TLS 1.2 and the BCJSSE
+     * path keep their own session cache).
+     *
+     * @param context an AsyncJSSE context, initialized or not
+     * @param keys the keys, the sealing one first
+     * @throws IllegalArgumentException if {@code context} is not an AsyncJSSE context, the list is
+     *     {@code null} or empty, a key is {@code null} or of another length, or two keys have the same
+     *     name; the message never shows key bytes. The keys are then unchanged.
+     */
+    public static void setTicketKeys(SSLContext context, List<byte[]> keys) {
+        config(context).ticketKeys().setKeys(keys);
+    }
+
+    /**
+     * Takes {@code context}'s ticket keys from {@code file}, a file several servers share: one Base64
+     * key per line (48 or 80 bytes each, as {@link #setTicketKeys}), blank lines and lines starting
+     * with {@code #} ignored; the first key seals, all open. The file is read now, and again when it
+     * changes (looked at, at most once a second, when a ticket is sealed or opened; no thread). A
+     * changed file that is malformed or unreadable is logged as a WARNING and the keys stay as they
+     * were; so does a file readable by group or others, since its holder can impersonate the server.
+     * Rotate by writing the new key as the first line, keeping the old one after it for one ticket
+     * lifetime.
+     *
+     * <p>The system or security property {@code dev.asyncjsse.tickets.keyFile=PATH} does the same for
+     * every context when it is initialized, and {@code init} then fails with a
+     * {@code KeyManagementException} if the file is malformed. Keys set in code win over the property.
+     *
+     * @param context an AsyncJSSE context, initialized or not
+     * @param file the key file
+     * @throws KeyManagementException if the file cannot be read or is malformed, naming the file and
+     *     line (never key bytes); the keys are then unchanged
+     * @throws IllegalArgumentException if {@code context} is not an AsyncJSSE context or {@code file}
+     *     is {@code null}
+     */
+    public static void setTicketKeyFile(SSLContext context, Path file) throws KeyManagementException {
+        config(context).ticketKeys().useKeyFile(file);
     }
 
     private static ContextConfig config(SSLContext context) {

@@ -77,6 +77,8 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
     }
 
     private void initialize(KeyManager[] km, TrustManager[] tm, SecureRandom random) throws KeyManagementException {
+        // first: a malformed ticket key file fails init and leaves the context as it was
+        config.ticketKeys().initialize();
         // the context's own DRBGs, seeded from the application's random: no JVM-wide lock per handshake
         ContextRandom contextRandom = ContextRandom.create(random, "keys");
         inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), contextRandom);

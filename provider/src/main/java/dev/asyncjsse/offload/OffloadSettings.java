@@ -49,7 +49,8 @@ public final class OffloadSettings {
 
     private OffloadSettings() {}
 
-    static String property(String name) {
+    /** The system property {@code name}, else the security property, trimmed; {@code null} if neither is set. */
+    public static String property(String name) {
         String value = System.getProperty(name);
         if (value == null) {
             value = Security.getProperty(name);

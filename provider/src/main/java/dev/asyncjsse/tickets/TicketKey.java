@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -83,6 +85,31 @@ final class TicketKey {
         }
     }
 
+    /**
+     * The keys of {@code materials}, in order, each checked as {@link #of} does and all with distinct
+     * names (else a ticket would not say which key sealed it).
+     *
+     * @param label names the key at an index in messages ("ticket key 2 of 3", "line 7")
+     * @throws IllegalArgumentException naming the key by its label, never showing key bytes
+     */
+    static TicketKey[] ofAll(List<byte[]> materials, IntFunction<String> label) {
+        TicketKey[] keys = new TicketKey[materials.size()];
+        for (int i = 0; i < keys.length; i++) {
+            try {
+                keys[i] = of(materials.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(label.apply(i) + ": " + e.getMessage(), e);
+            }
+            for (int j = 0; j < i; j++) {
+                if (Arrays.equals(keys[j].name, keys[i].name)) {
+                    throw new IllegalArgumentException(label.apply(j) + " and " + label.apply(i)
+                            + " have the same name (first 16 bytes): a ticket would not say which key sealed it");
+                }
+            }
+        }
+        return keys;
+    }
+
     /** A new key with a random name and secret. */
     static TicketKey random(SecureRandom random) {
         byte[] material = new byte[SHORT_LENGTH];
@@ -97,11 +124,6 @@ final class TicketKey {
     /** Whether {@code ticket}, at least {@link #NAME_BYTES} long, starts with this key's name. */
     boolean names(byte[] ticket) {
         return Arrays.equals(name, 0, NAME_BYTES, ticket, 0, NAME_BYTES);
-    }
-
-    /** The name; a copy. */
-    byte[] name() {
-        return name.clone();
     }
 
     /** Seals {@code body} under this key with a fresh nonce from {@code random}. */

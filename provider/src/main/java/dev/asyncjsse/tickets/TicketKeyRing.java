@@ -1,5 +1,8 @@
 package dev.asyncjsse.tickets;
 
+import dev.asyncjsse.offload.OffloadSettings;
+import java.nio.file.Path;
+import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,45 +16,56 @@ import java.util.function.Supplier;
  * <p>A ticket is: key name (16 bytes) ‖ nonce (12 bytes) ‖ AES-256-GCM ciphertext and tag, with the
  * key name as associated data ({@link TicketKey}).
  *
- * <p>Keys come from one of these {@link Source}s:
+ * <p>Keys come from one {@link Source} at a time:
  * <ul>
  * <li>{@code RANDOM} (the default): a random key, made on first use and replaced after one ticket
  *     lifetime (the supplier given to the constructor: the server session context's timeout, at
  *     most {@link #MAX_LIFETIME}); the key it replaces still opens tickets for one more lifetime.
  *     The rotation happens inside {@code seal} or {@code open} when due: no thread.</li>
  * <li>{@code GIVEN}: keys set in code ({@link #setKeys}); no rotation.</li>
+ * <li>{@code FILE}: the keys of a file ({@link TicketKeyFile}), named in code ({@link #useKeyFile})
+ *     or by the {@value #KEY_FILE_PROPERTY} property when the context is initialized
+ *     ({@link #initialize}); re-read from {@code seal} and {@code open} when it changes.</li>
  * </ul>
+ * Keys set in code win over the property, as the other AsyncJSSE settings do.
  *
- * <p>Internal: not public API (applications use {@code AsyncJsse.setTicketKeys}). Thread-safe: the
- * keys are an immutable snapshot in a volatile field, replaced whole under a lock; {@code seal} and
- * {@code open} take no lock unless they rotate. Input arrays are not kept; returned arrays are new.
+ * <p>Internal: not public API (applications use {@code AsyncJsse.setTicketKeys} and
+ * {@code AsyncJsse.setTicketKeyFile}). Thread-safe: the keys are an immutable snapshot in a volatile
+ * field, replaced whole in {@link #install} under a lock; {@code seal} and {@code open} take no lock
+ * unless they rotate or install a changed file. Input arrays are not kept; returned arrays are new.
  */
 public final class TicketKeyRing {
 
     /** The longest ticket lifetime RFC 8446 allows (section 4.6.1), and so the longest rotation period. */
     public static final Duration MAX_LIFETIME = Duration.ofDays(7);
+    /** The system (or security) property naming a ticket key file, read when a context is initialized. */
+    public static final String KEY_FILE_PROPERTY = "dev.asyncjsse.tickets.keyFile";
 
     /** Where the keys of a ring come from. */
     enum Source {
         RANDOM,
-        GIVEN
+        GIVEN,
+        FILE
     }
 
     /** The keys at one moment; never changed, replaced as a whole. */
     private static final class Keys {
-        static final Keys NONE = new Keys(Source.RANDOM, new TicketKey[0], Long.MIN_VALUE, Long.MIN_VALUE);
+        static final Keys NONE = new Keys(Source.RANDOM, new TicketKey[0], null, Long.MIN_VALUE, Long.MIN_VALUE);
 
         final Source source;
         /** The first seals; all open (for {@code RANDOM}, the second only until {@link #previousUntil}). */
         final TicketKey[] keys;
+        /** {@code FILE}: the file, watched for changes. */
+        final TicketKeyFile file;
         /** {@code RANDOM}: when the first key began to seal (epoch milliseconds). */
         final long sealingSince;
         /** {@code RANDOM}: the second key opens tickets before this time (epoch milliseconds). */
         final long previousUntil;
 
-        Keys(Source source, TicketKey[] keys, long sealingSince, long previousUntil) {
+        Keys(Source source, TicketKey[] keys, TicketKeyFile file, long sealingSince, long previousUntil) {
             this.source = source;
             this.keys = keys;
+            this.file = file;
             this.sealingSince = sealingSince;
             this.previousUntil = previousUntil;
         }
@@ -66,6 +80,8 @@ public final class TicketKeyRing {
     private final Clock clock;
     private final Object lock = new Object();
     private volatile Keys keys = Keys.NONE;
+    /** Whether code chose the keys ({@link #setKeys}, {@link #useKeyFile}): the property is then ignored. */
+    private volatile boolean chosenInCode;
 
     /**
      * A ring with a random key, rotated every {@code lifetime}.
@@ -117,17 +133,52 @@ public final class TicketKeyRing {
     }
 
     /**
-     * Replaces the keys with {@code materials}, stopping any rotation: the first seals, all open.
+     * Replaces the keys with {@code materials}, stopping any rotation or file watching: the first
+     * seals, all open.
      *
      * @param materials keys of {@value TicketKey#SHORT_LENGTH} or {@value TicketKey#LONG_LENGTH}
      *     bytes, the first 16 of each being its name; copied
-     * @throws IllegalArgumentException if the list is empty, a key has another length, or two keys
-     *     share a name; the message never shows key bytes
+     * @throws IllegalArgumentException if the list is {@code null} or empty, a key has another length,
+     *     or two keys share a name; the message never shows key bytes
      */
     public void setKeys(List<byte[]> materials) {
-        TicketKey[] parsed = parse(materials);
-        synchronized (lock) {
-            keys = new Keys(Source.GIVEN, parsed, 0, 0);
+        if (materials == null || materials.isEmpty()) {
+            throw new IllegalArgumentException("at least one ticket key is needed");
+        }
+        int n = materials.size();
+        TicketKey[] parsed = TicketKey.ofAll(materials, i -> "ticket key " + (i + 1) + " of " + n);
+        install(new Keys(Source.GIVEN, parsed, null, 0, 0), true);
+    }
+
+    /**
+     * Takes the keys from {@code file} now, and again whenever it changes.
+     *
+     * @param file a ticket key file ({@link TicketKeyFile})
+     * @throws KeyManagementException if it cannot be read or is malformed, naming the file and line;
+     *     the keys are then unchanged
+     */
+    public void useKeyFile(Path file) throws KeyManagementException {
+        if (file == null) {
+            throw new IllegalArgumentException("the ticket key file must not be null");
+        }
+        install(fileKeys(TicketKeyFile.load(file, clock.millis())), true);
+    }
+
+    /**
+     * Applies {@value #KEY_FILE_PROPERTY} when the context is initialized, unless code chose the
+     * keys: the file it names, or random keys when it is not set.
+     *
+     * @throws KeyManagementException if the file cannot be read or is malformed, naming the file and line
+     */
+    public void initialize() throws KeyManagementException {
+        if (chosenInCode) {
+            return;
+        }
+        String name = OffloadSettings.property(KEY_FILE_PROPERTY);
+        if (name != null && !name.isEmpty()) {
+            install(fileKeys(TicketKeyFile.load(Path.of(name), clock.millis())), false);
+        } else if (keys.source == Source.FILE) {
+            install(Keys.NONE, false);
         }
     }
 
@@ -136,28 +187,22 @@ public final class TicketKeyRing {
         return keys.source;
     }
 
-    private static TicketKey[] parse(List<byte[]> materials) {
-        if (materials == null || materials.isEmpty()) {
-            throw new IllegalArgumentException("at least one ticket key is needed");
-        }
-        TicketKey[] parsed = new TicketKey[materials.size()];
-        for (int i = 0; i < parsed.length; i++) {
-            try {
-                parsed[i] = TicketKey.of(materials.get(i));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ticket key " + (i + 1) + " of " + parsed.length + ": " + e.getMessage(), e);
-            }
-            for (int j = 0; j < i; j++) {
-                if (parsed[j].names(parsed[i].name())) {
-                    throw new IllegalArgumentException("ticket keys " + (j + 1) + " and " + (i + 1)
-                            + " have the same name (first 16 bytes): a ticket would not say which key sealed it");
-                }
-            }
-        }
-        return parsed;
+    private static Keys fileKeys(TicketKeyFile file) {
+        return new Keys(Source.FILE, file.initialKeys(), file, 0, 0);
     }
 
-    /** The keys at {@code now}, after a rotation if one is due. */
+    /** The one place the keys change source: code or the property sets them. */
+    private void install(Keys next, boolean fromCode) {
+        synchronized (lock) {
+            if (!fromCode && chosenInCode) {
+                return;
+            }
+            keys = next;
+            chosenInCode |= fromCode;
+        }
+    }
+
+    /** The keys at {@code now}, after a rotation or a file change if one is due. */
     private Keys current(long now) {
         Keys k = keys;
         if (k.source == Source.RANDOM && rotationDue(k, now)) {
@@ -166,6 +211,16 @@ public final class TicketKeyRing {
                 if (k.source == Source.RANDOM && rotationDue(k, now)) {
                     k = rotated(k, now);
                     keys = k;
+                }
+            }
+        } else if (k.source == Source.FILE) {
+            TicketKey[] changed = k.file.poll(now);
+            if (changed != null) {
+                synchronized (lock) {
+                    if (keys.file == k.file) {
+                        keys = new Keys(Source.FILE, changed, k.file, 0, 0);
+                    }
+                    k = keys;
                 }
             }
         }
@@ -183,14 +238,11 @@ public final class TicketKeyRing {
      */
     private Keys rotated(Keys old, long now) {
         TicketKey fresh = TicketKey.random(random);
-        if (old.keys.length == 0) {
-            return new Keys(Source.RANDOM, new TicketKey[] {fresh}, now, Long.MIN_VALUE);
-        }
-        long previousUntil = old.sealingSince + 2 * lifetimeMillis();
+        long previousUntil = old.keys.length == 0 ? Long.MIN_VALUE : old.sealingSince + 2 * lifetimeMillis();
         if (previousUntil <= now) {
-            return new Keys(Source.RANDOM, new TicketKey[] {fresh}, now, Long.MIN_VALUE);
+            return new Keys(Source.RANDOM, new TicketKey[] {fresh}, null, now, Long.MIN_VALUE);
         }
-        return new Keys(Source.RANDOM, new TicketKey[] {fresh, old.keys[0]}, now, previousUntil);
+        return new Keys(Source.RANDOM, new TicketKey[] {fresh, old.keys[0]}, null, now, previousUntil);
     }
 
     private long lifetimeMillis() {
