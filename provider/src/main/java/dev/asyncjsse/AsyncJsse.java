@@ -90,8 +90,10 @@ public final class AsyncJsse {
      * <p>Each key is 48 bytes (a 16-byte key name, then 32 secret bytes) or 80 bytes (the layout of
      * nginx's and HAProxy's ticket key files: name, then 64 secret bytes); the name is public (every
      * ticket starts with it), the AES-256-GCM key is derived from the rest. Equal bytes give equal keys
-     * on every server. Whoever holds a key can make tickets that resume as this server: keep keys as
-     * secret as the server's private key.
+     * on every server. Whoever holds a key can forge tickets the server accepts (a forged ticket can
+     * claim any client certificate) and open the tickets it issued, whose resumption secret lets an
+     * active attacker pose as the server to the client that resumes with it: keep keys as secret as
+     * the server's private key.
      *
      * <p>The keys are copied. They apply from the next ticket sealed or opened, on every engine of the
      * context. Tickets are issued by the native TLS 1.3 server engine only (TLS 1.2 and the BCJSSE
@@ -113,7 +115,7 @@ public final class AsyncJsse {
      * with {@code #} ignored; the first key seals, all open. The file is read now, and again when it
      * changes (looked at, at most once a second, when a ticket is sealed or opened; no thread). A
      * changed file that is malformed or unreadable is logged as a WARNING and the keys stay as they
-     * were; so does a file readable by group or others, since its holder can impersonate the server.
+     * were; so is a file readable by group or others, since its reader can forge and open tickets.
      * Rotate by writing the new key as the first line, keeping the old one after it for one ticket
      * lifetime.
      *

@@ -26,8 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (from the ring's {@code seal} and {@code open}: no thread) and returns its keys when its content
  * changed. A changed file that is malformed or unreadable is logged once as a WARNING and the ring
  * keeps the keys it had. A file readable by group or others is logged once as a WARNING: its
- * holder can seal tickets that resume as this server, so it is worth the server's private key for
- * as long as the tickets live. No message ever shows key bytes or the text of a line.
+ * reader can forge tickets the server accepts (claiming any client certificate) and open the ones
+ * it issued, so it is worth the server's private key. No message ever shows key bytes or the text
+ * of a line.
  *
  * <p>Internal. Thread-safe: one caller at a time checks the file ({@code tryLock}); the others go on
  * with the keys they have.
@@ -204,7 +205,8 @@ final class TicketKeyFile {
                 || permissions.contains(PosixFilePermission.OTHERS_READ);
         if (open && !warnedPermissions) {
             LOG.log(System.Logger.Level.WARNING, "the ticket key file {0} is readable by group or others: whoever reads it"
-                    + " can make session tickets that resume as this server; make it readable only by the user the server runs as"
+                    + " can forge session tickets this server accepts and open the ones it issued; make it readable"
+                    + " only by the user the server runs as"
                     + " (chmod 600)", path);
         }
         warnedPermissions = open;
