@@ -46,10 +46,10 @@ final class P11KitServer implements AutoCloseable {
         return SystemTools.installed("p11-kit") && CLIENT_MODULES.stream().anyMatch(m -> Files.isRegularFile(Paths.get(m)));
     }
 
-    /** Skips the calling test (fails it with CI=true) when p11-kit or its client module is missing. */
-    static void requireInstalled() {
-        SystemTools.command("p11-kit", "p11-kit");
-        clientModule();
+    /** What the tests need of p11-kit: the {@code p11-kit} command and its client module. */
+    static List<SystemTools.Need> needs() {
+        return List.of(SystemTools.commandNeed("p11-kit", "p11-kit"),
+                SystemTools.libraryNeed("p11-kit's client module p11-kit-client.so", "p11-kit-modules", CLIENT_MODULES));
     }
 
     /** The client module SunPKCS11 loads. */

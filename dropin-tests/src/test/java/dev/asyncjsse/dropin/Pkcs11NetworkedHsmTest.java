@@ -10,6 +10,7 @@ import dev.asyncjsse.AsyncJsse;
 import dev.asyncjsse.AsyncJsseProvider;
 import dev.asyncjsse.AsyncSSLEngine;
 import dev.asyncjsse.testkit.EnginePair;
+import dev.asyncjsse.testkit.SystemTools;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -106,8 +107,9 @@ class Pkcs11NetworkedHsmTest {
 
     @BeforeEach
     void needTools() {
-        SoftHsm.requireInstalled();
-        P11KitServer.requireInstalled();
+        List<SystemTools.Need> needs = new ArrayList<>(SoftHsm.needs());
+        needs.addAll(P11KitServer.needs());
+        SystemTools.requireAll(needs);
     }
 
     static long mbean(String attribute) throws Exception {

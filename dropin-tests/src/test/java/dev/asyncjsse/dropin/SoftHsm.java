@@ -64,10 +64,10 @@ final class SoftHsm {
         return SystemTools.installed("softhsm2-util") && libraryCandidates().stream().anyMatch(c -> Files.isRegularFile(Paths.get(c)));
     }
 
-    /** Skips the calling test (fails it with CI=true) when SoftHSM2 is not installed. */
-    static void requireInstalled() {
-        findLibrary();
-        SystemTools.command("softhsm2-util", "softhsm2");
+    /** What SoftHSM2 brings: its PKCS#11 module and {@code softhsm2-util}. */
+    static List<SystemTools.Need> needs() {
+        return List.of(SystemTools.libraryNeed("SoftHSM2's PKCS#11 module libsofthsm2.so", "softhsm2", libraryCandidates()),
+                SystemTools.commandNeed("softhsm2-util", "softhsm2"));
     }
 
     /** Creates a fresh token for this JVM. The directory of {@code SOFTHSM2_CONF} is wiped first. */

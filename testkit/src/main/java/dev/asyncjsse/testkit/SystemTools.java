@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -98,18 +99,71 @@ public final class SystemTools {
         return missing(what + " is not installed (looked for " + candidates + ")", debianPackage, environment);
     }
 
+    /**
+     * Something a test needs from the system, a command or a library, found or not, with the Debian
+     * package that installs it. A test that needs several checks them with one {@link #requireAll}
+     * call, so that its skip names every missing package, not only the first.
+     */
+    public static final class Need {
+        /** What is missing, or {@code null} when it is there. */
+        final String problem;
+        final String debianPackage;
+
+        private Need(String problem, String debianPackage) {
+            this.problem = problem;
+            this.debianPackage = debianPackage;
+        }
+    }
+
+    /** The command {@code name} on {@code PATH}, installed by {@code debianPackage}; see {@link #requireAll}. */
+    public static Need commandNeed(String name, String debianPackage) {
+        return commandNeed(name, debianPackage, System.getenv());
+    }
+
+    static Need commandNeed(String name, String debianPackage, Map<String, String> environment) {
+        return new Need(find(name, environment) == null ? "the command '" + name + "' is not on PATH" : null, debianPackage);
+    }
+
+    /** One of {@code candidates}, as {@link #library} looks for it; see {@link #requireAll}. */
+    public static Need libraryNeed(String what, String debianPackage, List<String> candidates) {
+        boolean found = candidates.stream().anyMatch(c -> Files.isRegularFile(Paths.get(c)));
+        return new Need(found ? null : what + " is not installed (looked for " + candidates + ")", debianPackage);
+    }
+
+    /**
+     * Returns when every need is there; otherwise skips the calling test (fails it with
+     * {@code CI=true}) with one message that names every missing package.
+     */
+    public static void requireAll(List<Need> needs) {
+        requireAll(needs, System.getenv());
+    }
+
+    static void requireAll(List<Need> needs, Map<String, String> environment) {
+        List<Need> absent = needs.stream().filter(n -> n.problem != null).collect(Collectors.toList());
+        if (absent.isEmpty()) {
+            return;
+        }
+        missing(absent.stream().map(n -> n.problem).collect(Collectors.joining("; ")),
+                absent.stream().map(n -> n.debianPackage).distinct().collect(Collectors.toList()), environment);
+    }
+
     /** Whether {@code environment} marks a CI run, where nothing may be skipped. */
     static boolean isCi(Map<String, String> environment) {
         return "true".equalsIgnoreCase(environment.getOrDefault(CI_VARIABLE, "").trim());
     }
 
-    /** Always throws: a failure on CI, a skip elsewhere. */
     private static <T> T missing(String problem, String debianPackage, Map<String, String> environment) {
+        return missing(problem, List.of(debianPackage), environment);
+    }
+
+    /** Always throws: a failure on CI, a skip elsewhere. */
+    private static <T> T missing(String problem, List<String> debianPackages, Map<String, String> environment) {
+        // each package as "Debian package 'name'", the form the README's grep over the reports finds
+        String install = debianPackages.stream().map(p -> "the Debian package '" + p + "'")
+                .collect(Collectors.joining(", "));
         if (isCi(environment)) {
-            throw new AssertionError(problem + ": CI=true, so every test must run; install the Debian package '"
-                    + debianPackage + "' (.ci/run does)");
+            throw new AssertionError(problem + ": CI=true, so every test must run; install " + install + " (.ci/run does)");
         }
-        return Assumptions.abort(problem + ": skipped; install the Debian package '" + debianPackage
-                + "' to run it (with CI=true a missing tool fails the test)");
+        return Assumptions.abort(problem + ": skipped; install " + install + " to run it (with CI=true a missing tool fails the test)");
     }
 }

@@ -1,6 +1,7 @@
 package dev.asyncjsse.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,28 @@ class SystemToolsTest {
                 () -> SystemTools.library("a module", "pkg", absent, Map.of()));
         assertTrue(skipped.getMessage().contains("a module is not installed"), skipped.getMessage());
         assertThrows(AssertionError.class, () -> SystemTools.library("a module", "pkg", absent, Map.of("CI", "true")));
+    }
+
+    @Test
+    void aSkipNamesEveryMissingPackage() throws IOException {
+        Path tool = fakeTool("probe-tool");
+        Map<String, String> path = Map.of("PATH", tool.getParent().toString());
+        List<String> absentLibrary = List.of(dir.resolve("libabsent.so").toString());
+        List<SystemTools.Need> needs = List.of(
+                SystemTools.commandNeed("probe-tool", "present-package", path),
+                SystemTools.commandNeed("other-tool", "first-package", path),
+                SystemTools.libraryNeed("a module", "second-package", absentLibrary),
+                SystemTools.commandNeed("third-tool", "first-package", path));
+        TestAbortedException skipped = assertThrows(TestAbortedException.class, () -> SystemTools.requireAll(needs, Map.of()));
+        String message = skipped.getMessage();
+        assertTrue(message.startsWith("the command 'other-tool' is not on PATH; a module is not installed (looked for ["), message);
+        assertTrue(message.contains("install the Debian package 'first-package', the Debian package 'second-package' to run it"), message);
+        assertFalse(message.contains("present-package"), message);
+
+        AssertionError failed = assertThrows(AssertionError.class, () -> SystemTools.requireAll(needs, Map.of("CI", "true")));
+        assertTrue(failed.getMessage().contains("Debian package 'first-package', the Debian package 'second-package'"), failed.getMessage());
+
+        SystemTools.requireAll(List.of(SystemTools.commandNeed("probe-tool", "present-package", path)), Map.of());
     }
 
     /**
