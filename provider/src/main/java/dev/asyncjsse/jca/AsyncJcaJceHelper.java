@@ -63,7 +63,7 @@ final class AsyncJcaJceHelper extends DefaultJcaJceHelper {
     @Override
     public Mac createMac(String algorithm) throws NoSuchAlgorithmException {
         try {
-            return super.createMac(algorithm);
+            return ProviderCache.mac(algorithm);
         } catch (NoSuchAlgorithmException e) {
             return Mac.getInstance(algorithm, CryptoProviders.bouncyCastle());
         }

@@ -50,7 +50,7 @@ public final class CryptoProviders {
                 return Cipher.getInstance(transformation, Holder.BC);
             }
             try {
-                return Cipher.getInstance(transformation);
+                return ProviderCache.cipher(transformation);
             } catch (NoSuchAlgorithmException e) {
                 return Cipher.getInstance(transformation, Holder.BC);
             }

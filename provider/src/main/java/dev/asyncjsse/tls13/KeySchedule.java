@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.TlsCryptoUtils;
 import org.bouncycastle.tls.crypto.TlsSecret;
@@ -21,6 +23,7 @@ final class KeySchedule {
 
     private final TlsCrypto crypto;
     private final CipherSuite.Hash hash;
+    /** Shared by every schedule of this hash: read, never wiped or handed out. */
     private final byte[] emptyHash;
     /** The secret of the current stage: early, then handshake, then master. */
     private byte[] stageSecret;
@@ -28,15 +31,22 @@ final class KeySchedule {
     KeySchedule(TlsCrypto crypto, CipherSuite.Hash hash) {
         this.crypto = crypto;
         this.hash = hash;
-        this.emptyHash = emptyHash(hash);
+        this.emptyHash = EMPTY_HASHES.get(hash);
     }
 
-    private static byte[] emptyHash(CipherSuite.Hash hash) {
-        try {
-            return MessageDigest.getInstance(hash.jcaName).digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks " + hash.jcaName, e);
+    /** Hash of the empty string per hash (Derive-Secret's context for "derived"), computed once. */
+    private static final Map<CipherSuite.Hash, byte[]> EMPTY_HASHES = emptyHashes();
+
+    private static Map<CipherSuite.Hash, byte[]> emptyHashes() {
+        Map<CipherSuite.Hash, byte[]> m = new EnumMap<>(CipherSuite.Hash.class);
+        for (CipherSuite.Hash h : CipherSuite.Hash.values()) {
+            try {
+                m.put(h, MessageDigest.getInstance(h.jcaName).digest());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK lacks " + h.jcaName, e);
+            }
         }
+        return m;
     }
 
     CipherSuite.Hash hash() {

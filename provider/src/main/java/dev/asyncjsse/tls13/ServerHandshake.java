@@ -1097,12 +1097,8 @@ final class ServerHandshake {
         transcript.add(buf, off, len);
         KeySchedule.wipe(clientHandshakeSecret);
         clientHandshakeSecret = null;
-        try {
-            keys.read = RecordCipher.opening(suite, schedule.trafficKey(clientApplicationSecret, suite.keyLength),
-                    schedule.trafficIv(clientApplicationSecret));
-        } catch (GeneralSecurityException e) {
-            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "no " + suite.transformation + " cipher: " + e.getMessage(), e);
-        }
+        // the handshake-key cipher read its last record (the Finished): the application keys take its place
+        keys.read.rekey(schedule.trafficKey(clientApplicationSecret, suite.keyLength), schedule.trafficIv(clientApplicationSecret));
         session.setResumptionMasterSecret(schedule.deriveSecret("res master", transcript.hash()));
         schedule.destroy();
         moveTo(HandshakeState.CONNECTED);
