@@ -73,6 +73,21 @@ public final class PendingOperation implements EngineWait {
     }
 
     /**
+     * The value of {@code stage} if it has already completed normally, else {@code null} (not done
+     * yet, failed or cancelled: those go through {@link #forStage}, which reports them). Lets an engine
+     * whose offloader answered at once go on without a wait object.
+     */
+    static <T> T valueIfDone(CompletionStage<T> stage) {
+        CompletableFuture<T> future;
+        try {
+            future = stage.toCompletableFuture();
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
+        return future.isDone() && !future.isCompletedExceptionally() ? future.getNow(null) : null;
+    }
+
+    /**
      * Bounds the wait: after {@code timeout} it settles with a {@link TimeoutException} and then runs
      * {@code onTimeout}. The timer is the JDK's shared delay scheduler and is cancelled when the wait
      * settles earlier, so nothing is held per wait once it is over.

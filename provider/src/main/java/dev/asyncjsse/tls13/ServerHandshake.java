@@ -870,6 +870,12 @@ final class ServerHandshake {
                 ? ((GuardedKeyOffloader) offloader).sign(setup.trace, selection.key, scheme.jcaAlgorithm, scheme.parameters(),
                         signedContent.clone())
                 : offloader.sign(selection.key, scheme.jcaAlgorithm, scheme.parameters(), signedContent.clone());
+        byte[] ready = PendingOperation.valueIfDone(stage);
+        if (ready != null && ready.length > 0) {
+            // the offloader answered at once: no pause, and nothing to wait for
+            finishFlight(ready);
+            return;
+        }
         PendingOperation op = PendingOperation.forStage(stage, setup.offloadTimeout, "the offloaded " + scheme.jcaAlgorithm + " signature");
         if (op.isDone()) {
             // the offloader answered at once: no pause
