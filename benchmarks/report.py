@@ -62,7 +62,7 @@ def impl_name(r):
 
 def client_thread(r):
     """Where HandshakeBench's client ran: "own" thread or the "same" thread as the server (runs before the parameter: same)."""
-    return r["params"].get("clientThread", "same")
+    return r["params"].get("threading", "same")
 
 
 CLIENT_THREAD_LABEL = {

@@ -164,13 +164,13 @@ for e in "${RUN_ENGINES[@]}"; do
     BULK_IMPLS="SUNJSSE,BCJSSE_JDK,ASYNC_SYNC,BORINGSSL"; FLOOR_OPS="FloorBench.(x25519|ecdsa|floor)"
   fi
   if has handshake; then
-    # both client placements (HandshakeBench.clientThread): own = the figure to compare with the floor,
+    # both client placements (HandshakeBench.threading): own = the figure to compare with the floor,
     # same = the figure of earlier runs
     hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS" -p "key=$KEYS" \
-        -p clientThread=own,same
+        -p threading=own,same
   fi
   if has resumed; then
-    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true -p clientThread=own \
+    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true -p threading=own \
         -p "impl=${RESUME_OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
   fi
   if has handoff; then

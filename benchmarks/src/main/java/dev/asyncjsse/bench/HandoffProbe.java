@@ -14,7 +14,7 @@ import java.util.Locale;
  * compares any two the same way, e.g. {@code BCJSSE_JDK ASYNC_SYNC} with
  * {@code -Dbench.asyncKeyManager=bcjsse} (both with BCJSSE's PKIX key manager: BCJSSE cannot use
  * SunJSSE's SunX509 one) for the cost of the decorator over the BCJSSE it wraps. The client runs on a
- * thread of its own unless {@code -Dbench.clientThread=same} (see {@link HandshakeBench#clientThread}).
+ * thread of its own unless {@code -Dbench.threading=same} (see {@link HandshakeBench#threading}).
  */
 public final class HandoffProbe {
     public static void main(String[] args) throws Exception {
@@ -51,7 +51,7 @@ public final class HandoffProbe {
             loopJ[i] = (long) (cj.loopCpuUs * 1000);
         }
         System.out.printf(Locale.ROOT, "java %s, %d CPUs, %d interleaved rounds of %s %s handshakes (client thread %s): A = %s, B = %s%s%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, protocol, key, sync.clientThread, a, b,
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, protocol, key, sync.threading, a, b,
                 System.getProperty("bench.asyncKeyManager") != null ? " (both with BCJSSE's PKIX key manager)" : "");
         System.out.printf(Locale.ROOT, "pair wall   median: A %.1f us, B %.1f us -> B - A = %.1f us (p25 diff %.1f, p75 diff %.1f)%n",
                 q(wallS, 0.5), q(wallJ, 0.5), q(wallJ, 0.5) - q(wallS, 0.5), q(wallJ, 0.25) - q(wallS, 0.25), q(wallJ, 0.75) - q(wallS, 0.75));
@@ -66,7 +66,7 @@ public final class HandoffProbe {
         b.impl = impl;
         b.protocol = protocol;
         b.key = key;
-        b.clientThread = System.getProperty("bench.clientThread", "own");
+        b.threading = System.getProperty("bench.threading", "own");
         System.setProperty("bench.prewarm", "1");
         b.setup();
         return b;

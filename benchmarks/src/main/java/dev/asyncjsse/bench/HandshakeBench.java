@@ -6,6 +6,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * TLS handshakes, one client and one server engine in memory: full ones, or with {@code resumed=true}
  * resumed ones. The server runs on the benchmark thread; the client on a thread of its own
- * ({@code clientThread=own}: each flight is handed over and the benchmark thread waits for the
+ * ({@code threading=own}: each flight is handed over and the benchmark thread waits for the
  * answer, as a server meets its clients in production) or on the benchmark thread between the
- * server's steps ({@code clientThread=same}, the figure of earlier runs; the client's work then
+ * server's steps ({@code threading=same}, the figure of earlier runs; the client's work then
  * evicts the server's caches between its steps, which makes every server's primitives slower than in
  * a tight loop).
  *
@@ -50,10 +51,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Primary score: handshake pairs per second (client + server taking turns). Auxiliary counters,
  * per handshake:
  * <ul>
- * <li>{@code serverCpuUs}: server-side CPU. With {@code clientThread=same}: the CPU time of all Java
+ * <li>{@code serverCpuUs}: server-side CPU. With {@code threading=same}: the CPU time of all Java
  *     threads during the handshake (benchmark thread, offload pool, job threads) minus the time spent
  *     in the client engine's calls and in creating the client engine, so the harness's own work on the
- *     benchmark thread counts as the server's. With {@code clientThread=own}: the benchmark thread's
+ *     benchmark thread counts as the server's. With {@code threading=own}: the benchmark thread's
  *     CPU inside the server engine's calls plus all Java threads other than the benchmark's and the
  *     client's (offload pool, job threads); the harness's hand-overs and checks are left out. JIT
  *     compiler and GC threads are not Java threads and are not counted in either.
@@ -86,10 +87,11 @@ public class HandshakeBench {
      * server's thread waits, as a server meets its clients in production; {@code same} = on the
      * benchmark thread between the server's steps (the figure of earlier runs), where the client's
      * work evicts the server's caches (Bouncy Castle's precomputed point tables among them) between
-     * every two server steps.
+     * every two server steps. (Named to sort after the other parameters: JMH varies the last name
+     * fastest, so the two placements of one server run back to back and share the machine's drift.)
      */
     @Param({"own", "same"})
-    public String clientThread;
+    public String threading;
 
     private Impl.Engines servers;
     private boolean primed;
@@ -153,7 +155,7 @@ public class HandshakeBench {
             suites = new String[] {key.startsWith("EC") ? "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" : "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
         }
         SSLEngine probe = clientContext.createSSLEngine();
-        switch (clientThread) {
+        switch (threading) {
             case "own":
                 clientSide = new PeerThread("bench-client");
                 break;
@@ -161,7 +163,7 @@ public class HandshakeBench {
                 clientSide = null;
                 break;
             default:
-                throw new IllegalArgumentException("clientThread must be own or same, not " + clientThread);
+                throw new IllegalArgumentException("threading must be own or same, not " + threading);
         }
         pair = new MemoryPair(Math.max(probe.getSession().getPacketBufferSize(), 17 * 1024 + 512), 64 * 1024, clientSide);
         if (resumed) {
@@ -205,7 +207,7 @@ public class HandshakeBench {
             port++;
         }
         long self = Thread.currentThread().getId();
-        long all0 = clientSide == null ? MemoryPair.allThreadsCpuNanos() : MemoryPair.otherThreadsCpuNanos(self, clientSide.id());
+        Map<Long, Long> threads0 = MemoryPair.threadCpuNanos();
         long clientBefore = pair.clientCpuNanos;
         SSLEngine client = pair.onClient(() -> {
             SSLEngine c = resumed ? clientContext.createSSLEngine("resume.bench", 443)
@@ -244,12 +246,12 @@ public class HandshakeBench {
         }
         long inServerCalls = pair.serverCpuNanos - before;
         if (clientSide == null) {
-            long all = MemoryPair.allThreadsCpuNanos() - all0;
+            long all = MemoryPair.cpuNanosSince(threads0, MemoryPair.threadCpuNanos(), -1, -1);
             cpu.add(all - (pair.clientCpuNanos - clientBefore), inServerCalls);
         } else {
             // the server's calls plus the threads that are neither the benchmark's nor the client's
             // (offload pool, job threads); the benchmark thread's waits for the client are the harness's
-            long others = MemoryPair.otherThreadsCpuNanos(self, clientSide.id()) - all0;
+            long others = MemoryPair.cpuNanosSince(threads0, MemoryPair.threadCpuNanos(), self, clientSide.id());
             cpu.add(inServerCalls + others, inServerCalls);
         }
         return server;

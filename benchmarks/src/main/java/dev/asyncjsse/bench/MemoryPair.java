@@ -3,6 +3,8 @@ package dev.asyncjsse.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -24,19 +26,31 @@ final class MemoryPair {
 
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** CPU time of all live Java threads (JIT compiler and GC threads are not Java threads). */
-    static long allThreadsCpuNanos() {
-        return otherThreadsCpuNanos(-1, -1);
-    }
-
-    /** CPU time of all live Java threads except the two given by id. */
-    static long otherThreadsCpuNanos(long except1, long except2) {
+    /** CPU time of each live Java thread (JIT compiler and GC threads are not Java threads), by thread id. */
+    static Map<Long, Long> threadCpuNanos() {
         long[] ids = THREADS.getAllThreadIds();
         long[] cpu = ((com.sun.management.ThreadMXBean) THREADS).getThreadCpuTime(ids);
-        long sum = 0;
+        Map<Long, Long> byId = new HashMap<>(ids.length * 2);
         for (int i = 0; i < ids.length; i++) {
-            if (cpu[i] > 0 && ids[i] != except1 && ids[i] != except2) {
-                sum += cpu[i];
+            if (cpu[i] > 0) {
+                byId.put(ids[i], cpu[i]);
+            }
+        }
+        return byId;
+    }
+
+    /**
+     * The CPU time the Java threads live at {@code after} took since {@code before}, except the two
+     * given by id. Thread by thread, so that a thread that ends in between (a pool's, or the client
+     * thread of an earlier trial) does not take its whole life's CPU time out of the sum; a thread
+     * that started in between counts all of its time.
+     */
+    static long cpuNanosSince(Map<Long, Long> before, Map<Long, Long> after, long except1, long except2) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            long id = e.getKey();
+            if (id != except1 && id != except2) {
+                sum += e.getValue() - before.getOrDefault(id, 0L);
             }
         }
         return sum;
