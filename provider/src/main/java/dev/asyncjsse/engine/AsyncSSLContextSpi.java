@@ -83,7 +83,7 @@ public final class AsyncSSLContextSpi extends SSLContextSpi {
         ContextRandom contextRandom = ContextRandom.create(random, "keys");
         inner.init(wrapKeyManagers(km), wrapTrustManagers(tm), contextRandom);
         services = new ContextServices(config, km, tm, contextRandom, ContextDefaults.of(inner),
-                new BcEngineFactory(inner, engines), NATIVE_TLS13_SERVER);
+                new BcEngineFactory(inner, engines), NATIVE_TLS13_SERVER, serverSessions);
         // The MBean lives as long as the configuration, which every engine of this context references.
         config.monitor().export(config);
     }

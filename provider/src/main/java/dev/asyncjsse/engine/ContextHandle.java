@@ -1,14 +1,17 @@
 package dev.asyncjsse.engine;
 
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 
 /**
- * The server session context of an AsyncJSSE {@code SSLContext}. It forwards to Bouncy Castle's and
- * also carries the context's {@link ContextConfig}, which is how {@link dev.asyncjsse.AsyncJsse}
- * finds the configuration of an {@code SSLContext} it is handed.
+ * A session context of an AsyncJSSE {@code SSLContext}. It forwards to Bouncy Castle's and also
+ * carries the context's {@link ContextConfig}, which is how {@link dev.asyncjsse.AsyncJsse} finds the
+ * configuration of an {@code SSLContext} it is handed. The server's also lists the sessions of the
+ * native TLS 1.3 engine ({@link #nativeSessions}); its size and timeout apply to both kinds.
  *
  * <p>Internal: not part of the public API. Thread-safe.
  */
@@ -17,6 +20,7 @@ public final class ContextHandle implements SSLSessionContext {
     private final SSLContext inner;
     private final ContextConfig config;
     private final boolean server;
+    private final SessionCache nativeSessions = new SessionCache();
 
     ContextHandle(SSLContext inner, ContextConfig config, boolean server) {
         this.inner = inner;
@@ -28,23 +32,35 @@ public final class ContextHandle implements SSLSessionContext {
         return config;
     }
 
+    /** The native engine's sessions (none in a client context). */
+    public SessionCache nativeSessions() {
+        return nativeSessions;
+    }
+
     private SSLSessionContext delegate() {
         return server ? inner.getServerSessionContext() : inner.getClientSessionContext();
     }
 
     @Override
     public SSLSession getSession(byte[] sessionId) {
-        return delegate().getSession(sessionId);
+        SSLSession s = nativeSessions.getSession(sessionId);
+        return s != null ? s : delegate().getSession(sessionId);
     }
 
     @Override
     public Enumeration<byte[]> getIds() {
-        return delegate().getIds();
+        List<byte[]> ids = nativeSessions.ids();
+        if (ids.isEmpty()) {
+            return delegate().getIds();
+        }
+        ids.addAll(Collections.list(delegate().getIds()));
+        return Collections.enumeration(ids);
     }
 
     @Override
     public void setSessionTimeout(int seconds) {
         delegate().setSessionTimeout(seconds);
+        nativeSessions.setSessionTimeout(seconds);
     }
 
     @Override
@@ -55,6 +71,7 @@ public final class ContextHandle implements SSLSessionContext {
     @Override
     public void setSessionCacheSize(int size) {
         delegate().setSessionCacheSize(size);
+        nativeSessions.setSessionCacheSize(size);
     }
 
     @Override

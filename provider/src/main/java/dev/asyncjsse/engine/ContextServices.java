@@ -30,9 +30,11 @@ public final class ContextServices {
     private final ProtocolEngineFactory nativeTls13;
     private final ConcurrentMap<Class<?>, Object> shared = new ConcurrentHashMap<>();
     private final ContextRandom random;
+    private final ContextHandle serverSessions;
 
     ContextServices(ContextConfig config, KeyManager[] keyManagers, TrustManager[] trustManagers, ContextRandom random,
-                    ContextDefaults defaults, ProtocolEngineFactory bcjsse, ProtocolEngineFactory nativeTls13) {
+                    ContextDefaults defaults, ProtocolEngineFactory bcjsse, ProtocolEngineFactory nativeTls13,
+                    ContextHandle serverSessions) {
         this.config = config;
         this.keyManagers = keyManagers == null ? new KeyManager[0] : keyManagers.clone();
         this.trustManagers = trustManagers == null ? new TrustManager[0] : trustManagers.clone();
@@ -40,6 +42,15 @@ public final class ContextServices {
         this.defaults = defaults;
         this.bcjsse = bcjsse;
         this.nativeTls13 = nativeTls13;
+        this.serverSessions = serverSessions;
+    }
+
+    /**
+     * @return the context's server session context, as {@code SSLContext.getServerSessionContext()}
+     *         answers it: what native sessions report as theirs, and where they are listed
+     */
+    public ContextHandle serverSessions() {
+        return serverSessions;
     }
 
     /** @return the key managers given to {@code init} (a copy of the array) */

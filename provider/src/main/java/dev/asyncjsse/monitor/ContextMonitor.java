@@ -30,6 +30,7 @@ public final class ContextMonitor implements OffloadMXBean {
 
     private final LongAdder handshakesStarted = new LongAdder();
     private final LongAdder handshakesCompleted = new LongAdder();
+    private final LongAdder handshakesResumed = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
     private final LongAdder handshakesFailedByOffload = new LongAdder();
     private final AtomicInteger handshakesPending = new AtomicInteger();
@@ -96,8 +97,11 @@ public final class ContextMonitor implements OffloadMXBean {
         }
     }
 
-    void handshakeCompleted(long nanos) {
+    void handshakeCompleted(long nanos, boolean resumed) {
         handshakesCompleted.increment();
+        if (resumed) {
+            handshakesResumed.increment();
+        }
         handshakeTime.record(nanos);
     }
 
@@ -177,6 +181,11 @@ public final class ContextMonitor implements OffloadMXBean {
     @Override
     public long getHandshakesCompleted() {
         return handshakesCompleted.sum();
+    }
+
+    @Override
+    public long getHandshakesResumed() {
+        return handshakesResumed.sum();
     }
 
     @Override

@@ -101,11 +101,12 @@ public final class HandshakeTrace {
             return;
         }
         long total = System.nanoTime() - startNanos;
-        monitor.handshakeCompleted(total);
         String protocol = session != null ? session.getProtocol() : null;
         String suite = session != null ? session.getCipherSuite() : null;
-        // A resumed session was created by an earlier handshake; BCJSSE and SunJSSE reuse its object.
+        // A resumed session was created by an earlier handshake; BCJSSE and SunJSSE reuse its object,
+        // the native engine's takes its creation time.
         boolean resumed = session != null && session.getCreationTime() < startMillis;
+        monitor.handshakeCompleted(total, resumed);
         HandshakeEvent e = event;
         if (e != null) {
             fill(e, protocol, suite, resumed);

@@ -22,6 +22,9 @@ public interface OffloadMXBean {
     /** Handshakes that completed. */
     long getHandshakesCompleted();
 
+    /** Completed handshakes that resumed an earlier session (counted in {@link #getHandshakesCompleted} too). */
+    long getHandshakesResumed();
+
     /** Handshakes that failed, for any reason. */
     long getHandshakesFailed();
 

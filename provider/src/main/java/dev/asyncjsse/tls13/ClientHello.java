@@ -36,10 +36,31 @@ final class ClientHello {
     final X500Principal[] certificateAuthorities;
     final int[] pskKeyExchangeModes;
     final boolean preSharedKey;
+    /** The offered PSK identities in the client's order, or {@code null} without {@code pre_shared_key}. */
+    final List<PskIdentity> pskIdentities;
+    /** The binders, one per identity in the same order, or {@code null}. */
+    final List<byte[]> pskBinders;
+    /**
+     * Where the binders list (its length prefix) starts in {@link #message}: the ClientHello up to here
+     * is the truncated one the binders are computed over (section 4.2.11.2); 0 without binders.
+     */
+    final int bindersStart;
     final boolean earlyData;
     /** Where the extensions block starts in {@link #message} (its length prefix). */
     private final int extensionsStart;
     private final List<int[]> extensions;
+
+    /** One entry of {@code pre_shared_key}'s identities (section 4.2.11). */
+    static final class PskIdentity {
+        final byte[] identity;
+        /** The obfuscated ticket age, an unsigned 32-bit value. */
+        final long obfuscatedAge;
+
+        PskIdentity(byte[] identity, long obfuscatedAge) {
+            this.identity = identity;
+            this.obfuscatedAge = obfuscatedAge;
+        }
+    }
 
     /** One entry of {@code key_share}. */
     static final class KeyShare {
@@ -66,6 +87,9 @@ final class ClientHello {
         this.certificateAuthorities = b.certificateAuthorities;
         this.pskKeyExchangeModes = b.pskKeyExchangeModes;
         this.preSharedKey = b.preSharedKey;
+        this.pskIdentities = b.pskIdentities;
+        this.pskBinders = b.pskBinders;
+        this.bindersStart = b.bindersStart;
         this.earlyData = b.earlyData;
         this.extensionsStart = b.extensionsStart;
         this.extensions = b.extensions;
@@ -85,6 +109,9 @@ final class ClientHello {
         X500Principal[] certificateAuthorities;
         int[] pskKeyExchangeModes;
         boolean preSharedKey;
+        List<PskIdentity> pskIdentities;
+        List<byte[]> pskBinders;
+        int bindersStart;
         boolean earlyData;
         int extensionsStart;
         List<int[]> extensions = new ArrayList<>();
@@ -238,22 +265,24 @@ final class ClientHello {
             case ExtensionType.pre_shared_key: {
                 // section 4.2.11: identities<7..2^16-1>, binders<33..2^16-1>, one binder per identity
                 Cursor ids = data.vector(2, 7, 0xffff, "PskIdentity list");
-                int identities = 0;
+                List<PskIdentity> identities = new ArrayList<>(1);
                 while (ids.hasRemaining()) {
-                    ids.vector(2, 1, 0xffff, "PskIdentity");
-                    ids.skip(4);
-                    identities++;
+                    byte[] identity = ids.opaque(2, 1, 0xffff, "PskIdentity");
+                    long age = ((long) ids.u16() << 16) | ids.u16();
+                    identities.add(new PskIdentity(identity, age));
                 }
+                b.bindersStart = data.position();
                 Cursor binders = data.vector(2, 33, 0xffff, "PskBinderEntry list");
-                int count = 0;
+                List<byte[]> entries = new ArrayList<>(identities.size());
                 while (binders.hasRemaining()) {
-                    binders.vector(1, 32, 255, "PskBinderEntry");
-                    count++;
+                    entries.add(binders.opaque(1, 32, 255, "PskBinderEntry"));
                 }
-                if (count != identities) {
+                if (entries.size() != identities.size()) {
                     throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER,
-                            "pre_shared_key has " + identities + " identities but " + count + " binders");
+                            "pre_shared_key has " + identities.size() + " identities but " + entries.size() + " binders");
                 }
+                b.pskIdentities = identities;
+                b.pskBinders = entries;
                 b.preSharedKey = true;
                 break;
             }
@@ -313,6 +342,44 @@ final class ClientHello {
             r[i] = v.u16();
         }
         return r;
+    }
+
+    /**
+     * Whether the handshake record at {@code record}'s position holds a ClientHello with a
+     * {@code pre_shared_key} extension, looked up leniently without parsing the rest: {@code false}
+     * when the record or the hello is incomplete or malformed (the strict parse judges it later).
+     * Nothing of {@code record} is consumed.
+     */
+    static boolean offersPsk(java.nio.ByteBuffer record) {
+        int p = record.position();
+        int end = record.limit();
+        // record header (5), handshake header (4), legacy_version (2), random (32)
+        p += 5 + 4 + 2 + 32;
+        if (p >= end) {
+            return false;
+        }
+        p += 1 + (record.get(p) & 0xff); // legacy_session_id
+        if (p + 2 > end) {
+            return false;
+        }
+        p += 2 + (((record.get(p) & 0xff) << 8) | (record.get(p + 1) & 0xff)); // cipher_suites
+        if (p >= end) {
+            return false;
+        }
+        p += 1 + (record.get(p) & 0xff); // legacy_compression_methods
+        if (p + 2 > end) {
+            return false;
+        }
+        int extsEnd = Math.min(end, p + 2 + (((record.get(p) & 0xff) << 8) | (record.get(p + 1) & 0xff)));
+        p += 2;
+        while (p + 4 <= extsEnd) {
+            int type = ((record.get(p) & 0xff) << 8) | (record.get(p + 1) & 0xff);
+            if (type == ExtensionType.pre_shared_key) {
+                return true;
+            }
+            p += 4 + (((record.get(p + 2) & 0xff) << 8) | (record.get(p + 3) & 0xff));
+        }
+        return false;
     }
 
     /** The share this hello offers for {@code group}, or {@code null}. */

@@ -15,6 +15,8 @@ final class Credential {
     final X509Certificate[] chain;
     /** The whole Certificate handshake message, header included, with an empty request context. */
     final byte[] certificateMessage;
+    /** SHA-256 of the leaf certificate's encoding: how a session ticket names the credential. */
+    final byte[] leafHash;
     /** What the leaf's key can sign with. */
     final KeyFacts key;
     /** The signature scheme of each certificate's signature except a self-signed last one; 0 where unknown. */
@@ -36,6 +38,11 @@ final class Credential {
         w.close(list, 3);
         w.close(message, 3);
         this.certificateMessage = w.toByteArray();
+        try {
+            this.leafHash = java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
         this.key = new KeyFacts(chain[0].getPublicKey());
         this.chainSchemes = new int[chain.length];
         for (int i = 0; i < chain.length; i++) {

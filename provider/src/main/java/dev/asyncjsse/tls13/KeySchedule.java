@@ -59,6 +59,20 @@ final class KeySchedule {
         stageSecret = extract(new byte[hash.length], ikm);
     }
 
+    /**
+     * The binder of a resumption PSK over {@code truncatedHelloHash} (section 4.2.11.2): the Finished
+     * computation keyed with binder_key = Derive-Secret(early secret, "res binder", ""). Call after
+     * {@link #startEarly} with the PSK.
+     */
+    byte[] resumptionBinder(byte[] truncatedHelloHash) {
+        byte[] binderKey = deriveSecret("res binder", emptyHash);
+        try {
+            return finishedVerifyData(binderKey, truncatedHelloHash);
+        } finally {
+            wipe(binderKey);
+        }
+    }
+
     /** Handshake secret = HKDF-Extract(Derive-Secret(early, "derived", ""), (EC)DHE). */
     void startHandshake(byte[] sharedSecret) {
         stageSecret = extractFromDerived(sharedSecret);

@@ -1,5 +1,6 @@
 package dev.asyncjsse.tls13;
 
+import dev.asyncjsse.engine.SessionCache;
 import dev.asyncjsse.jca.TlsStack;
 import dev.asyncjsse.tickets.TicketKeyRing;
 import java.security.MessageDigest;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.X509KeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.tls.crypto.TlsCrypto;
@@ -21,8 +23,8 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 /**
  * What the native engines of one {@code SSLContext} share, computed once rather than per handshake:
  * the Bouncy Castle crypto over the context's randomness, digest prototypes to clone, the policy of
- * the parameters last seen, the encoded certificate chains per key manager alias, and the session
- * ticket keys.
+ * the parameters last seen, the encoded certificate chains per key manager alias, the session
+ * ticket keys, and the record of sessions ({@link SessionRegistry}).
  *
  * <p>Internal. Thread-safe: engines of the context use it concurrently, without a shared lock (the
  * caches are concurrent maps and a volatile field; the crypto object is Bouncy Castle's, whose
@@ -42,16 +44,17 @@ public final class NativeContext {
     private final X509KeyManager keyManager;
     private final X509TrustManager trustManager;
     private final TicketKeyRing ticketKeys;
+    private final SessionRegistry sessions;
     /** {@code jdk.tls.acknowledgeCloseNotify}, as the JDK's engine: answer a close_notify with one at once. */
     private final boolean acknowledgeCloseNotify = Boolean.getBoolean("jdk.tls.acknowledgeCloseNotify");
     private volatile Policy policy;
 
     /**
      * A context without managers of its own (tests give each engine its managers), with its own
-     * random ticket key rotated daily.
+     * random ticket key rotated daily and a session cache of its own.
      */
     public NativeContext(SecureRandom random) {
-        this(random, null, null, new TicketKeyRing(random, () -> Duration.ofDays(1)));
+        this(random, null, null, new TicketKeyRing(random, () -> Duration.ofDays(1)), null, null);
     }
 
     /**
@@ -59,10 +62,14 @@ public final class NativeContext {
      * @param keyManager the context's key manager, or {@code null}
      * @param trustManager the context's trust manager, or {@code null}
      * @param ticketKeys the {@code SSLContext}'s session ticket keys
+     * @param sessionCache where established sessions are listed, or {@code null} for a cache of its own
+     * @param sessionContext what sessions report as their context ({@code null}: the cache)
      */
     public NativeContext(SecureRandom random, X509KeyManager keyManager, X509TrustManager trustManager,
-                         TicketKeyRing ticketKeys) {
+                         TicketKeyRing ticketKeys, SessionCache sessionCache, SSLSessionContext sessionContext) {
         this.random = random;
+        SessionCache cache = sessionCache != null ? sessionCache : new SessionCache();
+        this.sessions = new SessionRegistry(cache, sessionContext != null ? sessionContext : cache);
         this.keyManager = keyManager;
         this.trustManager = trustManager;
         this.ticketKeys = ticketKeys;
@@ -88,6 +95,10 @@ public final class NativeContext {
      */
     public TicketKeyRing ticketKeys() {
         return ticketKeys;
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
     }
 
     X509KeyManager keyManager() {
@@ -155,6 +166,16 @@ public final class NativeContext {
         }
         credentials.put(alias, c);
         return c;
+    }
+
+    /** The cached credential whose leaf certificate has SHA-256 hash {@code leafHash}, or {@code null}. */
+    Credential credentialWithLeaf(byte[] leafHash) {
+        for (Credential c : credentials.values()) {
+            if (MessageDigest.isEqual(c.leafHash, leafHash)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static boolean sameCertificates(X509Certificate[] cached, X509Certificate[] now) {

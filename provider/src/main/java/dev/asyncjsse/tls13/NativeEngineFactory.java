@@ -31,7 +31,7 @@ public final class NativeEngineFactory implements ProtocolEngineFactory {
         ContextServices services = setup.services();
         NativeContext context = services.shared(NativeContext.class,
                 s -> new NativeContext(s.random(), firstKeyManager(s.keyManagers()), trustManager(s.trustManagers()),
-                        s.ticketKeys()));
+                        s.ticketKeys(), s.serverSessions().nativeSessions(), s.serverSessions()));
         EngineSettings settings = setup.settings();
         NativeSetup native13 = NativeSetup.builder(setup.engine(), context)
                 .parameters(settings.parameters())

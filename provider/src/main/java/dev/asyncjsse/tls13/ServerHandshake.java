@@ -55,6 +55,7 @@ final class ServerHandshake {
 
     static final int CLIENT_HELLO = 1;
     static final int SERVER_HELLO = 2;
+    static final int NEW_SESSION_TICKET = 4;
     static final int ENCRYPTED_EXTENSIONS = 8;
     static final int CERTIFICATE = 11;
     static final int CERTIFICATE_REQUEST = 13;
@@ -64,6 +65,14 @@ final class ServerHandshake {
 
     private static final int CHANGE_CIPHER_SPEC = 20;
     private static final int HANDSHAKE = 22;
+    /** Section 4.2.9: the only PSK mode the server accepts; psk_ke (0) would resume without a fresh key exchange. */
+    static final int PSK_DHE_KE = 1;
+    /**
+     * How far the client's view of a ticket's age (its obfuscated age minus ticket_age_add) may differ
+     * from the server's before the ticket is refused (sections 4.2.11.1 and 8.3): round trips and the
+     * clocks of both sides, generously, as no early data depends on it.
+     */
+    static final long TICKET_AGE_TOLERANCE_MILLIS = 60_000;
 
     /** ServerHello.random of a HelloRetryRequest: SHA-256("HelloRetryRequest") (section 4.1.3). */
     static final byte[] HELLO_RETRY_RANDOM = java.util.HexFormat.of().parseHex(
@@ -112,6 +121,13 @@ final class ServerHandshake {
     private volatile String applicationProtocol;
     private boolean serverNameAcknowledged;
     private boolean keyUpdateQueued;
+    /** The ticket that resumes this handshake, or {@code null} for a full handshake. */
+    private TicketBody resumption;
+    /** The certificate the server authenticated with, in this handshake or the one the ticket resumes. */
+    private Credential localCredential;
+    private int selectedIdentity = -1;
+    /** resumption_master_secret (section 7.1), kept from the client's Finished until the tickets are issued. */
+    private byte[] resumptionMasterSecret;
 
     /** The certificate, key and scheme the server signs with. */
     private static final class Selection {
@@ -134,6 +150,7 @@ final class ServerHandshake {
         this.out = out;
         this.keys = keys;
         this.session = session;
+        session.attach(context.sessions());
     }
 
     private static byte[] signatureContext(String label) {
@@ -363,7 +380,6 @@ final class ServerHandshake {
                         "the second ClientHello does not offer exactly one share of " + retryGroup.jsseName);
             }
             group = retryGroup;
-            transcript.add(message);
         } else {
             share = chooseShare(ch);
             if (share == null) {
@@ -372,7 +388,6 @@ final class ServerHandshake {
             }
             group = KeyShareGroup.forCode(share.group);
             transcript = new Transcript(context.newDigest(suite.hash));
-            transcript.add(message);
         }
         if (!group.wellFormed(share.share)) {
             throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the " + group.jsseName + " key share has the wrong form");
@@ -380,8 +395,165 @@ final class ServerHandshake {
         startSession(ch);
         matchServerNames(ch);
         applicationProtocol = chooseApplicationProtocol(ch);
-        keyExchange(group, share.share);
-        selectCredential();
+        // the binder covers the transcript up to the truncated hello, so it is checked before the hello joins it
+        resumption = ch.preSharedKey ? choosePsk(ch) : null;
+        transcript.add(message);
+        keyExchange(group, share.share, resumption != null ? resumption.psk : null);
+        if (resumption != null) {
+            resumeSession();
+        } else {
+            selectCredential();
+        }
+    }
+
+    // ------------------------------------------------------------------ resumption (section 4.2.11)
+
+    /**
+     * The ticket of the first offered identity that can resume here, its binder verified; {@code null}
+     * when none can (a full handshake follows: an unusable ticket is no error). Only psk_dhe_ke
+     * resumes (section 4.2.9). As section 4.2.11 advises, one binder is verified: the chosen one's.
+     */
+    private TicketBody choosePsk(ClientHello ch) throws TlsFailure {
+        if (!ClientHello.contains(ch.pskKeyExchangeModes, PSK_DHE_KE)) {
+            return null;
+        }
+        SessionRegistry sessions = context.sessions();
+        long now = sessions.now();
+        for (int i = 0; i < ch.pskIdentities.size(); i++) {
+            TicketBody ticket = usableTicket(ch.pskIdentities.get(i), sessions, now);
+            if (ticket == null) {
+                continue;
+            }
+            byte[] truncatedHash = transcript.hashWith(ch.message, 0, ch.bindersStart);
+            KeySchedule binderSchedule = new KeySchedule(context.crypto(), suite.hash);
+            binderSchedule.startEarly(ticket.psk);
+            byte[] expected = binderSchedule.resumptionBinder(truncatedHash);
+            binderSchedule.destroy();
+            // constant time: the comparison must not tell how much of a forged binder was right
+            boolean valid = MessageDigest.isEqual(expected, ch.pskBinders.get(i));
+            KeySchedule.wipe(expected);
+            if (!valid) {
+                ticket.wipe();
+                throw TlsFailure.handshake(Alert.DECRYPT_ERROR, "the binder of PSK identity " + i + " does not verify");
+            }
+            selectedIdentity = i;
+            return ticket;
+        }
+        return null;
+    }
+
+    /**
+     * The ticket of {@code offered} if it can resume this handshake: it opens under a ticket key,
+     * parses, was issued for a suite with the hash of the one chosen (section 4.2.11), is within its
+     * lifetime by the server's clock and about as old by the client's (section 4.2.11.1), was issued
+     * for the server name and application protocol of this handshake (section 4.6.1), carries a client
+     * certificate if one is required now, names a certificate this server still serves, and its
+     * session was not invalidated. Otherwise {@code null}.
+     */
+    private TicketBody usableTicket(ClientHello.PskIdentity offered, SessionRegistry sessions, long now) {
+        byte[] opened = context.ticketKeys().open(offered.identity);
+        TicketBody t = opened != null ? TicketBody.decode(opened) : null;
+        if (opened != null) {
+            KeySchedule.wipe(opened);
+        }
+        if (t == null) {
+            return null;
+        }
+        long lifetimeMillis = Math.min(t.lifetimeSeconds, sessions.ticketLifetimeSeconds()) * 1000;
+        long serverAge = now - t.issued;
+        long clientAge = (offered.obfuscatedAge - (t.ageAdd & 0xffffffffL)) & 0xffffffffL;
+        boolean usable = t.suite.hash == suite.hash
+                && serverAge >= -TICKET_AGE_TOLERANCE_MILLIS && serverAge <= lifetimeMillis
+                && Math.abs(clientAge - serverAge) <= TICKET_AGE_TOLERANCE_MILLIS
+                && t.serverName.equalsIgnoreCase(hostName(hello))
+                && t.applicationProtocol.equals(applicationProtocol)
+                && (t.peerChain != null || !parameters.getNeedClientAuth())
+                && !sessions.isInvalidated(t.sessionId);
+        Credential local = usable ? context.credentialWithLeaf(t.localLeafHash) : null;
+        if (local == null) {
+            t.wipe();
+            return null;
+        }
+        localCredential = local;
+        return t;
+    }
+
+    /** The host_name the client requested, or {@code ""}. */
+    private static String hostName(ClientHello ch) {
+        for (SNIServerName n : ch.serverNames) {
+            if (n instanceof javax.net.ssl.SNIHostName) {
+                return ((javax.net.ssl.SNIHostName) n).getAsciiName();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * The resumed handshake: ServerHello with pre_shared_key, EncryptedExtensions and Finished; no
+     * CertificateRequest, Certificate or CertificateVerify (section 2.2), so no key manager and no
+     * offloader. The session continues the ticket's, under an id of its own.
+     */
+    private void resumeSession() throws TlsFailure {
+        TicketBody t = resumption;
+        session.resumeFrom(t.sessionCreated);
+        session.setLocalCertificates(localCredential.chain);
+        if (t.peerChain != null) {
+            peerChain = t.peerChain;
+            session.setPeerCertificates(t.peerChain);
+        }
+        t.wipe();
+        sendServerHello();
+        flight = new MessageWriter(256);
+        addToFlight(encryptedExtensions());
+        finishFlight(null);
+    }
+
+    /**
+     * Queues the NewSessionTickets (section 4.6.1) under the application keys, each with a fresh
+     * ticket_age_add and its own nonce, if the client can use them (it offered psk_dhe_ke, section
+     * 4.2.9); wipes the resumption master secret. They go out with the next wrap, as the JDK's server
+     * sends its tickets: the handshake status says NEED_WRAP, and that wrap reports FINISHED.
+     */
+    private void issueTickets() throws TlsFailure {
+        byte[] secret = resumptionMasterSecret;
+        resumptionMasterSecret = null;
+        SessionRegistry sessions = context.sessions();
+        int count = sessions.ticketCount();
+        if (secret == null || count == 0 || !ClientHello.contains(hello.pskKeyExchangeModes, PSK_DHE_KE)) {
+            KeySchedule.wipe(secret);
+            return;
+        }
+        try {
+            long lifetime = sessions.ticketLifetimeSeconds();
+            for (int i = 0; i < count; i++) {
+                byte[] nonce = {(byte) i};
+                byte[] psk = schedule.expandLabel(secret, "resumption", nonce, suite.hash.length);
+                int ageAdd = context.random().nextInt();
+                TicketBody body = new TicketBody(suite, sessions.now(), session.getCreationTime(), lifetime, ageAdd, psk,
+                        session.idBytes(), hostName(hello), applicationProtocol, localCredential.leafHash, peerChain);
+                byte[] encoded = body.encode();
+                body.wipe();
+                byte[] ticket = context.ticketKeys().seal(encoded);
+                KeySchedule.wipe(encoded);
+                if (ticket.length > 0xffff) {
+                    // a client chain too large for a ticket<1..2^16-1>: this session cannot be resumed
+                    return;
+                }
+                MessageWriter w = new MessageWriter(24 + ticket.length);
+                int msg = w.message(NEW_SESSION_TICKET);
+                w.u16((int) (lifetime >>> 16)).u16((int) lifetime);
+                w.u16(ageAdd >>> 16).u16(ageAdd);
+                w.u8(nonce.length).bytes(nonce);
+                w.u16(ticket.length).bytes(ticket);
+                w.u16(0); // no extensions: in particular no early_data, as the server accepts no 0-RTT
+                w.close(msg, 3);
+                out.add(OutboundQueue.APPLICATION_KEYS, HANDSHAKE, w.toByteArray());
+            }
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the client's certificate cannot be encoded for a ticket", e);
+        } finally {
+            KeySchedule.wipe(secret);
+        }
     }
 
     private CipherSuite chooseSuite(ClientHello ch) throws TlsFailure {
@@ -528,7 +700,7 @@ final class ServerHandshake {
     }
 
     /** The (EC)DHE or hybrid exchange (section 4.2.8) and the handshake secrets (section 7.1). */
-    private void keyExchange(KeyShareGroup group, byte[] clientShare) throws TlsFailure {
+    private void keyExchange(KeyShareGroup group, byte[] clientShare, byte[] psk) throws TlsFailure {
         byte[] shared;
         try {
             TlsAgreement agreement = group.serverAgreement(context.crypto(), context.kemCrypto());
@@ -544,7 +716,7 @@ final class ServerHandshake {
             throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "the " + group.jsseName + " exchange produced an all-zero secret");
         }
         schedule = new KeySchedule(context.crypto(), suite.hash);
-        schedule.startEarly(null);
+        schedule.startEarly(psk);
         schedule.startHandshake(shared);
         KeySchedule.wipe(shared);
     }
@@ -745,7 +917,25 @@ final class ServerHandshake {
     // ------------------------------------------------------------------ the server's flight
 
     private void continueWithCredential() throws TlsFailure {
+        localCredential = selection.credential;
         session.setLocalCertificates(selection.credential.chain);
+        sendServerHello();
+
+        flight = new MessageWriter(selection.credential.certificateMessage.length + 512);
+        addToFlight(encryptedExtensions());
+        certificateRequested = parameters.getNeedClientAuth() || parameters.getWantClientAuth();
+        if (certificateRequested) {
+            addToFlight(certificateRequest());
+        }
+        addToFlight(selection.credential.certificateMessage);
+        byte[] hash = transcript.hash();
+        signedContent = Arrays.copyOf(SERVER_SIGNATURE_CONTEXT, SERVER_SIGNATURE_CONTEXT.length + hash.length);
+        System.arraycopy(hash, 0, signedContent, SERVER_SIGNATURE_CONTEXT.length, hash.length);
+        submitSignature();
+    }
+
+    /** ServerHello, the middlebox-compatibility CCS, and the handshake traffic keys (section 7.1). */
+    private void sendServerHello() throws TlsFailure {
         byte[] serverHello = serverHello();
         transcript.add(serverHello);
         // once the ServerHello is out, the client expects the handshake keys (an alert included)
@@ -765,18 +955,6 @@ final class ServerHandshake {
         }
         keyLog("CLIENT_HANDSHAKE_TRAFFIC_SECRET", clientHandshakeSecret);
         keyLog("SERVER_HANDSHAKE_TRAFFIC_SECRET", serverHandshakeSecret);
-
-        flight = new MessageWriter(selection.credential.certificateMessage.length + 512);
-        addToFlight(encryptedExtensions());
-        certificateRequested = parameters.getNeedClientAuth() || parameters.getWantClientAuth();
-        if (certificateRequested) {
-            addToFlight(certificateRequest());
-        }
-        addToFlight(selection.credential.certificateMessage);
-        byte[] hash = transcript.hash();
-        signedContent = Arrays.copyOf(SERVER_SIGNATURE_CONTEXT, SERVER_SIGNATURE_CONTEXT.length + hash.length);
-        System.arraycopy(hash, 0, signedContent, SERVER_SIGNATURE_CONTEXT.length, hash.length);
-        submitSignature();
     }
 
     private void addToFlight(byte[] message) {
@@ -794,6 +972,9 @@ final class ServerHandshake {
         w.u16(suite.code).u8(0);
         int exts = w.open(2);
         w.u16(ExtensionType.supported_versions).u16(2).u16(ClientHello.TLS13);
+        if (selectedIdentity >= 0) {
+            w.u16(ExtensionType.pre_shared_key).u16(2).u16(selectedIdentity);
+        }
         w.u16(ExtensionType.key_share);
         int ks = w.open(2);
         w.u16(group.code);
@@ -901,16 +1082,21 @@ final class ServerHandshake {
         return (byte[]) value;
     }
 
-    /** CertificateVerify, Finished, and the application traffic secrets (section 7.1). */
+    /**
+     * CertificateVerify (unless the handshake resumes: {@code signature} is {@code null}), Finished,
+     * and the application traffic secrets (section 7.1).
+     */
     private void finishFlight(byte[] signature) throws TlsFailure {
-        MessageWriter cv = new MessageWriter(8 + signature.length);
-        int msg = cv.message(CERTIFICATE_VERIFY);
-        cv.u16(selection.scheme.code);
-        int sig = cv.open(2);
-        cv.bytes(signature);
-        cv.close(sig, 2);
-        cv.close(msg, 3);
-        addToFlight(cv.toByteArray());
+        if (signature != null) {
+            MessageWriter cv = new MessageWriter(8 + signature.length);
+            int msg = cv.message(CERTIFICATE_VERIFY);
+            cv.u16(selection.scheme.code);
+            int sig = cv.open(2);
+            cv.bytes(signature);
+            cv.close(sig, 2);
+            cv.close(msg, 3);
+            addToFlight(cv.toByteArray());
+        }
 
         byte[] verifyData = schedule.finishedVerifyData(serverHandshakeSecret, transcript.hash());
         MessageWriter fin = new MessageWriter(4 + verifyData.length);
@@ -1105,9 +1291,11 @@ final class ServerHandshake {
         clientHandshakeSecret = null;
         // the handshake-key cipher read its last record (the Finished): the application keys take its place
         keys.read.rekey(schedule.trafficKey(clientApplicationSecret, suite.keyLength), schedule.trafficIv(clientApplicationSecret));
-        session.setResumptionMasterSecret(schedule.deriveSecret("res master", transcript.hash()));
+        resumptionMasterSecret = schedule.deriveSecret("res master", transcript.hash());
         schedule.destroy();
         moveTo(HandshakeState.CONNECTED);
+        session.established();
+        issueTickets();
     }
 
     // ------------------------------------------------------------------ key update (section 4.6.3)
@@ -1155,6 +1343,10 @@ final class ServerHandshake {
 
     /** Wipes the secrets this handshake still holds. */
     void destroy() {
+        KeySchedule.wipe(resumptionMasterSecret);
+        if (resumption != null) {
+            resumption.wipe();
+        }
         KeySchedule.wipe(clientHandshakeSecret);
         KeySchedule.wipe(serverHandshakeSecret);
         KeySchedule.wipe(clientApplicationSecret);

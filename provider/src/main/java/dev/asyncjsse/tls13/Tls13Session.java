@@ -16,8 +16,10 @@ import javax.net.ssl.SSLSessionContext;
  *
  * <p>The engine fills it in as the handshake learns things (suite, names, certificates); every such
  * field is volatile because other threads (a key manager on a job thread, an application thread
- * calling {@code getSession()}) read it. Session resumption adds a context, an id of its own choosing
- * and the resumption secret through the package-private setters, without changing what is reported.
+ * calling {@code getSession()}) read it. Once established it is listed in the context's session
+ * context ({@link SessionRegistry}); a resumed session has an id of its own and takes the creation
+ * time and the certificates of the session its ticket was issued for, as SunJSSE's do. {@link #invalidate} also
+ * makes the tickets of the session stop resuming on this server.
  *
  * <p>Internal. Thread-safe.
  */
@@ -29,7 +31,7 @@ final class Tls13Session extends SessionBase {
 
     private static final String[] NONE = new String[0];
 
-    private final long creationTime = System.currentTimeMillis();
+    private volatile long creationTime = System.currentTimeMillis();
     private final String peerHost;
     private final int peerPort;
     private final SessionValues values = new SessionValues(this);
@@ -44,8 +46,8 @@ final class Tls13Session extends SessionBase {
     private volatile List<SNIServerName> requestedServerNames = List.of();
     private volatile String[] localSignatureAlgorithms = NONE;
     private volatile String[] peerSignatureAlgorithms = NONE;
-    private volatile SSLSessionContext context;
-    private volatile byte[] resumptionMasterSecret;
+    private volatile SessionRegistry registry;
+    private volatile boolean resumed;
 
     Tls13Session(String peerHost, int peerPort, byte[] id) {
         this(peerHost, peerPort, id, "TLSv1.3");
@@ -92,16 +94,37 @@ final class Tls13Session extends SessionBase {
         peerSignatureAlgorithms = names;
     }
 
-    void setSessionContext(SSLSessionContext context) {
-        this.context = context;
+    /** This session continues one created at {@code created}, whose ticket resumed it. */
+    void resumeFrom(long created) {
+        this.creationTime = created;
+        this.lastAccessedTime = System.currentTimeMillis();
+        this.resumed = true;
     }
 
-    void setResumptionMasterSecret(byte[] secret) {
-        resumptionMasterSecret = secret;
+    boolean isResumed() {
+        return resumed;
     }
 
-    byte[] resumptionMasterSecret() {
-        return resumptionMasterSecret;
+    /** The context's sessions, which this one reports as its session context from now on. */
+    void attach(SessionRegistry sessions) {
+        registry = sessions;
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+
+    /** The handshake completed: the session is listed in its session context. */
+    void established() {
+        SessionRegistry r = registry;
+        if (r != null) {
+            r.established(this);
+        }
+    }
+
+    /** The id as it is, not a copy: for the engine's tickets. */
+    byte[] idBytes() {
+        return id;
     }
 
     void touch() {
@@ -115,7 +138,8 @@ final class Tls13Session extends SessionBase {
 
     @Override
     public SSLSessionContext getSessionContext() {
-        return context;
+        SessionRegistry r = registry;
+        return r != null ? r.sessionContext() : null;
     }
 
     @Override
@@ -131,11 +155,24 @@ final class Tls13Session extends SessionBase {
     @Override
     public void invalidate() {
         valid = false;
+        SessionRegistry r = registry;
+        if (r != null) {
+            r.invalidate(id);
+        }
     }
 
+    /** True until invalidated or, with a session timeout, until that long after its creation. */
     @Override
     public boolean isValid() {
-        return valid;
+        if (!valid) {
+            return false;
+        }
+        SessionRegistry r = registry;
+        if (r == null) {
+            return true;
+        }
+        int timeout = r.sessionTimeoutSeconds();
+        return timeout == 0 || r.now() - creationTime < timeout * 1000L;
     }
 
     @Override

@@ -36,6 +36,20 @@ final class Transcript {
     }
 
     /**
+     * Transcript-Hash of everything added so far followed by {@code len} bytes at {@code off}, which
+     * are not added: the hash a PSK binder covers, over a truncated ClientHello (section 4.2.11.2).
+     */
+    byte[] hashWith(byte[] message, int off, int len) {
+        try {
+            MessageDigest d = (MessageDigest) digest.clone();
+            d.update(message, off, len);
+            return d.digest();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's " + digest.getAlgorithm() + " cannot be cloned", e);
+        }
+    }
+
+    /**
      * After a HelloRetryRequest the first ClientHello is replaced by a synthetic message_hash message
      * holding its hash (section 4.4.1).
      */

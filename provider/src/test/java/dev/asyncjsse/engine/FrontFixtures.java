@@ -19,7 +19,7 @@ final class FrontFixtures {
         ContextConfig config = new ContextConfig("TLS", () -> Duration.ofDays(1));
         config.setNativeTls13(nativeTls13 != null);
         return new ContextServices(config, null, null, null, ContextDefaults.of(bc),
-                new BcEngineFactory(bc, new EngineRegistry()), nativeTls13);
+                new BcEngineFactory(bc, new EngineRegistry()), nativeTls13, new ContextHandle(bc, config, true));
     }
 
     static AsyncEngine server(ContextServices services) {

@@ -56,7 +56,12 @@ final class Peers {
      * {@code group} (when not {@code null}) and {@code scheme} (when not {@code null}).
      */
     static SSLEngine client(SSLContext ctx, Client client, String suite, String group, String scheme) throws Throwable {
-        SSLEngine e = ctx.createSSLEngine("localhost", PeerPorts.next());
+        return client(ctx, PeerPorts.next(), client, suite, group, scheme);
+    }
+
+    /** As {@link #client(SSLContext, Client, String, String, String)}, for {@code localhost:port}: tests of resumption choose it. */
+    static SSLEngine client(SSLContext ctx, int port, Client client, String suite, String group, String scheme) throws Throwable {
+        SSLEngine e = ctx.createSSLEngine("localhost", port);
         e.setUseClientMode(true);
         SSLParameters p = e.getSSLParameters();
         p.setProtocols(new String[] {"TLSv1.3"});

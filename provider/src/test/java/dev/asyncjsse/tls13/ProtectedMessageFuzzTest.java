@@ -152,7 +152,7 @@ class ProtectedMessageFuzzTest {
     }
 
     /** The innermost frames of the project's code that {@code t} passed through. */
-    private static String where(Throwable t) {
+    static String where(Throwable t) {
         StringBuilder s = new StringBuilder();
         for (StackTraceElement e : t.getStackTrace()) {
             if (e.getClassName().startsWith("dev.asyncjsse") && s.length() < 400) {
@@ -164,7 +164,7 @@ class ProtectedMessageFuzzTest {
     }
 
     /** The alert the exception's message names (the engine names the one it sends). */
-    private static Alert namedAlert(SSLException e) {
+    static Alert namedAlert(SSLException e) {
         String message = String.valueOf(e.getMessage());
         Alert named = null;
         for (Alert a : Alert.values()) {
@@ -179,7 +179,7 @@ class ProtectedMessageFuzzTest {
     }
 
     /** One to three random edits of {@code in}; {@code how} gets a short description. */
-    private static byte[] mutate(byte[] in, Random r, StringBuilder how) {
+    static byte[] mutate(byte[] in, Random r, StringBuilder how) {
         byte[] b = in;
         int rounds = 1 + r.nextInt(3);
         for (int i = 0; i < rounds; i++) {

@@ -29,6 +29,11 @@ final class ScriptedClient {
     private RecordCipher clientApplication;
     private byte[] clientHandshakeSecret;
     private byte[] clientApplicationSecret;
+    private byte[] resumptionMasterSecret;
+    /** The handshake messages of the server's last flight, decrypted, in order. */
+    final List<byte[]> serverMessages = new ArrayList<>();
+    /** The PSK this client resumes with; {@code null} for a full handshake. Set before {@link #receiveFlight}. */
+    byte[] psk;
 
     ScriptedClient() {
         new SecureRandom().nextBytes(privateKey);
@@ -156,7 +161,7 @@ final class ScriptedClient {
         byte[] serverShare = Arrays.copyOfRange(serverHello, serverHello.length - 32, serverHello.length); // key_share comes last
         byte[] shared = new byte[32];
         X25519.calculateAgreement(privateKey, 0, serverShare, 0, shared, 0);
-        schedule.startEarly(null);
+        schedule.startEarly(psk);
         schedule.startHandshake(shared);
         byte[] hash = hash();
         clientHandshakeSecret = schedule.deriveSecret("c hs traffic", hash);
@@ -190,6 +195,7 @@ final class ScriptedClient {
                 byte[] msg = new byte[4 + msgLength];
                 view.get(msg);
                 transcript.update(msg);
+                serverMessages.add(msg);
                 if (msgType == 20) {
                     finished = true;
                 }
@@ -225,6 +231,109 @@ final class ScriptedClient {
     /** The client's Finished message over the transcript so far. */
     byte[] finishedMessage() throws Exception {
         return handshake(20, schedule.finishedVerifyData(clientHandshakeSecret, hash()));
+    }
+
+    /**
+     * The client's Finished as a record under its handshake keys; the transcript takes it, so the
+     * resumption master secret is known afterwards.
+     */
+    byte[] finishedRecord() throws Exception {
+        byte[] finished = finishedMessage();
+        transcript.update(finished);
+        resumptionMasterSecret = schedule.deriveSecret("res master", hash());
+        return handshakeRecord(22, finished, 0);
+    }
+
+    /** A NewSessionTicket (RFC 8446, section 4.6.1) as the client keeps it. */
+    static final class Ticket {
+        long lifetime;
+        long ageAdd;
+        byte[] nonce;
+        byte[] identity;
+        byte[] psk;
+    }
+
+    /** Reads one NewSessionTicket record the server sent under its application keys. */
+    Ticket readTicket(ByteBuffer wire) throws Exception {
+        byte[] record = openFromServer(wire, true);
+        if (record[0] != 22 || record[1] != 4) {
+            throw new IllegalStateException("expected a NewSessionTicket, got content type " + record[0] + ", message " + record[1]);
+        }
+        ByteBuffer m = ByteBuffer.wrap(record, 5, record.length - 5);
+        Ticket t = new Ticket();
+        t.lifetime = m.getInt() & 0xffffffffL;
+        t.ageAdd = m.getInt() & 0xffffffffL;
+        t.nonce = new byte[m.get() & 0xff];
+        m.get(t.nonce);
+        t.identity = new byte[m.getShort() & 0xffff];
+        m.get(t.identity);
+        t.psk = schedule.expandLabel(resumptionMasterSecret, "resumption", t.nonce, 32);
+        return t;
+    }
+
+    /** The body of a pre_shared_key extension offering {@code identities}, with zero binders of 32 bytes. */
+    static byte[] pskExtension(List<byte[]> identities, long[] obfuscatedAges) {
+        List<byte[]> ids = new ArrayList<>();
+        List<byte[]> binders = new ArrayList<>();
+        for (int i = 0; i < identities.size(); i++) {
+            byte[] id = identities.get(i);
+            long age = obfuscatedAges[i];
+            ids.add(bytes(u16s(id.length), id, u16s((int) (age >>> 16), (int) age)));
+            binders.add(bytes(new byte[] {32}, new byte[32]));
+        }
+        return bytes(vector16(bytes(ids.toArray(new byte[0][]))), vector16(bytes(binders.toArray(new byte[0][]))));
+    }
+
+    /**
+     * {@code message}, a ClientHello whose last extension is a pre_shared_key with 32-byte binders,
+     * with binder {@code i} computed for {@code psks[i]} (RFC 8446, section 4.2.11.2) over
+     * {@code before} (the transcript before this hello, empty for a first one) and the truncated
+     * hello; a {@code null} PSK leaves its binder as it is.
+     */
+    static byte[] bind(byte[] message, byte[][] psks, byte[] before) throws Exception {
+        int bindersLength = 2 + psks.length * 33;
+        int truncated = message.length - bindersLength;
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(before);
+        d.update(message, 0, truncated);
+        byte[] hash = d.digest();
+        byte[] bound = message.clone();
+        for (int i = 0; i < psks.length; i++) {
+            if (psks[i] == null) {
+                continue;
+            }
+            KeySchedule ks = new KeySchedule(NativeHandshakeTest.CONTEXT.crypto(), CipherSuite.Hash.SHA256);
+            ks.startEarly(psks[i]);
+            byte[] binder = ks.resumptionBinder(hash);
+            System.arraycopy(binder, 0, bound, truncated + 2 + i * 33 + 1, 32);
+        }
+        return bound;
+    }
+
+    /** A hello resuming with {@code ticket}: psk_dhe_ke and a pre_shared_key with a binder that verifies. */
+    static byte[] resumingHello(Hello hello, Ticket ticket) throws Exception {
+        hello.ext(45, new byte[] {1, 1});
+        long age = (ticket.ageAdd + 10) & 0xffffffffL;
+        hello.ext(41, pskExtension(List.of(ticket.identity), new long[] {age}));
+        return bind(hello.message(), new byte[][] {ticket.psk}, new byte[0]);
+    }
+
+    /** Records {@code message} (a whole ClientHello) in the transcript as the one that counts and returns it as a record. */
+    byte[] sendMessage(byte[] message) throws Exception {
+        transcript = MessageDigest.getInstance("SHA-256");
+        transcript.update(message);
+        return plaintextRecord(22, message);
+    }
+
+    /**
+     * Records a second ClientHello after a HelloRetryRequest: the transcript is {@code before} (the
+     * message_hash of the first hello and the HelloRetryRequest) and {@code message}.
+     */
+    byte[] sendAfterRetry(byte[] before, byte[] message) throws Exception {
+        transcript = MessageDigest.getInstance("SHA-256");
+        transcript.update(before);
+        transcript.update(message);
+        return plaintextRecord(22, message);
     }
 
     /** A record protected with the client's handshake keys. */

@@ -41,14 +41,13 @@ class SessionParityTest {
     static final TestPki.Identity CLIENT = PKI.issue(KeyKind.EC_P256, "client");
     /**
      * Getters where the native engine still answers differently, left out so that the rest stays
-     * guarded: getSessionContext is null until TLS 1.3 resumption gives the native engine a session
-     * context; getApplicationBufferSize is 16704 for every suite where SunJSSE says 16676 (AES-GCM) or
+     * guarded: getApplicationBufferSize is 16704 for every suite where SunJSSE says 16676 (AES-GCM) or
      * 16688 (ChaCha20), larger and so safe for callers; getLocalSupportedSignatureAlgorithms lists
      * only the CertificateVerify schemes the engine can sign with, where SunJSSE also lists those it
      * would accept in certificates (Ed448, PKCS#1, DSA, SHA-1, SHA-224).
      */
     static final java.util.Set<String> NOT_YET_AS_SUNJSSE = java.util.Set.of(
-            "getSessionContext is null", "getApplicationBufferSize", "getLocalSupportedSignatureAlgorithms");
+            "getApplicationBufferSize", "getLocalSupportedSignatureAlgorithms");
 
     @ParameterizedTest
     @ValueSource(strings = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"})
@@ -62,6 +61,59 @@ class SessionParityTest {
         differences(differences, "handshake session", sun.duringHandshake, nat.duringHandshake);
         differences(differences, "session", snapshot(sun.server), snapshot(nat.server));
         assertEquals(List.of(), differences, "SunJSSE's answer, then the native engine's");
+    }
+
+    /**
+     * The second connection of one client to one server resumes (SunJSSE's and the native engine's
+     * tickets alike): the resumed session must answer as SunJSSE's resumed session does, the client's
+     * certificate and the server names included.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"})
+    void resumedSessionsAnswerAsSunJssesDo(String suite) throws Throwable {
+        Map<String, Object> sun = resumed(false, suite);
+        Map<String, Object> nat = resumed(true, suite);
+        List<String> differences = new ArrayList<>();
+        differences(differences, "resumed session", sun, nat);
+        assertEquals(List.of(), differences, "SunJSSE's answer, then the native engine's");
+    }
+
+    /** The server's session of a second, resumed connection, as a snapshot. */
+    private static Map<String, Object> resumed(boolean nativeEngine, String suite) throws Throwable {
+        SSLContext serverCtx = serverContext(nativeEngine, new Served());
+        SSLContext clientCtx = Peers.context(Peers.Client.SUNJSSE, TestPki.keyManagers(CLIENT), PKI.trustManagers());
+        SSLEngine server = null;
+        SSLSession first = null;
+        for (int i = 0; i < 2; i++) {
+            server = serverCtx.createSSLEngine("client.test", 4433);
+            server.setUseClientMode(false);
+            SSLParameters p = server.getSSLParameters();
+            p.setNeedClientAuth(true);
+            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            p.setSNIMatchers(List.of(SNIHostName.createSNIMatcher("local.*")));
+            server.setSSLParameters(p);
+            SSLEngine client = Peers.client(clientCtx, 8443, Peers.Client.SUNJSSE, suite, null, null);
+            SSLParameters cp = client.getSSLParameters();
+            cp.setServerNames(List.of(new SNIHostName("localhost")));
+            cp.setApplicationProtocols(new String[] {"http/1.1", "h2"});
+            client.setSSLParameters(cp);
+            EnginePair pair = new EnginePair(client, server);
+            pair.handshake();
+            byte[] reply = {1, 2, 3};
+            assertEquals(3, pair.send(false, reply).length);
+            if (i == 0) {
+                first = server.getSession();
+            }
+        }
+        SSLSession second = server.getSession();
+        // both SunJSSE and the native engine give a resumed session an id of its own and the first one's creation time
+        assertEquals(first.getCreationTime(), second.getCreationTime(), "the second connection resumed the first session");
+        assertTrue(!Arrays.equals(first.getId(), second.getId()));
+        if (nativeEngine) {
+            // SunJSSE's server keeps no session of a stateless ticket in its context; the native engine lists them all
+            assertTrue(serverCtx.getServerSessionContext().getSession(second.getId()) == second, "listed in the session context");
+        }
+        return snapshot(server);
     }
 
     private static void differences(List<String> into, String which, Map<String, Object> sun, Map<String, Object> nat) {

@@ -1,0 +1,149 @@
+package dev.asyncjsse.engine;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+
+/**
+ * The sessions the native TLS 1.3 engine established, as a server session context lists them: by id,
+ * at most {@link #getSessionCacheSize} of them (the least recently used go first; 0 is no limit), each
+ * for {@link #getSessionTimeout} seconds after its creation (0 is no limit). The server keeps no other
+ * state per session: a ticket resumes without its session being here (tickets are stateless), and an
+ * entry only answers {@code getIds}/{@code getSession}.
+ *
+ * <p>In an AsyncJSSE {@code SSLContext}, {@link ContextHandle} shows these next to Bouncy Castle's
+ * sessions and forwards the size and timeout to both.
+ *
+ * <p>Internal. Thread-safe: one lock, held only for map operations.
+ */
+public final class SessionCache implements SSLSessionContext {
+
+    /** As SunJSSE's and Bouncy Castle's server session contexts. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 86_400;
+    public static final int DEFAULT_SIZE = 20_480;
+
+    private final LongSupplier clock;
+    private final Map<ByteBuffer, SSLSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private volatile int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+    private volatile int size = DEFAULT_SIZE;
+
+    /** A cache that reads the time from {@code System.currentTimeMillis}. */
+    public SessionCache() {
+        this(System::currentTimeMillis);
+    }
+
+    /** A cache reading the time, in milliseconds since the epoch, from {@code clock}. */
+    public SessionCache(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** Adds or replaces the session with {@code session.getId()}. */
+    public void put(SSLSession session) {
+        ByteBuffer key = ByteBuffer.wrap(session.getId());
+        synchronized (sessions) {
+            sessions.put(key, session);
+            trim();
+        }
+    }
+
+    /** Forgets the session with {@code id}, if any. */
+    public void remove(byte[] id) {
+        synchronized (sessions) {
+            sessions.remove(ByteBuffer.wrap(id.clone()));
+        }
+    }
+
+    private boolean expired(SSLSession s, long now) {
+        int t = timeoutSeconds;
+        return t > 0 && now - s.getCreationTime() >= t * 1000L;
+    }
+
+    /** Drops expired sessions and, beyond the size, the least recently used; called with the lock held. */
+    private void trim() {
+        long now = clock.getAsLong();
+        int limit = size;
+        int excess = limit > 0 ? sessions.size() - limit : 0;
+        for (Iterator<SSLSession> it = sessions.values().iterator(); it.hasNext(); ) {
+            SSLSession s = it.next();
+            if (excess > 0) {
+                it.remove();
+                excess--;
+            } else if (expired(s, now)) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public SSLSession getSession(byte[] sessionId) {
+        if (sessionId == null) {
+            throw new NullPointerException("sessionId");
+        }
+        synchronized (sessions) {
+            ByteBuffer key = ByteBuffer.wrap(sessionId.clone());
+            SSLSession s = sessions.get(key);
+            if (s != null && (expired(s, clock.getAsLong()) || !s.isValid())) {
+                sessions.remove(key);
+                return null;
+            }
+            return s;
+        }
+    }
+
+    @Override
+    public Enumeration<byte[]> getIds() {
+        return Collections.enumeration(ids());
+    }
+
+    /** The ids of the sessions kept now, each a fresh array. */
+    public List<byte[]> ids() {
+        synchronized (sessions) {
+            trim();
+            List<byte[]> ids = new ArrayList<>(sessions.size());
+            for (ByteBuffer k : sessions.keySet()) {
+                ids.add(k.array().clone());
+            }
+            return ids;
+        }
+    }
+
+    @Override
+    public void setSessionTimeout(int seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("the session timeout must not be negative, was " + seconds);
+        }
+        timeoutSeconds = seconds;
+        synchronized (sessions) {
+            trim();
+        }
+    }
+
+    @Override
+    public int getSessionTimeout() {
+        return timeoutSeconds;
+    }
+
+    @Override
+    public void setSessionCacheSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("the session cache size must not be negative, was " + size);
+        }
+        this.size = size;
+        synchronized (sessions) {
+            trim();
+        }
+    }
+
+    @Override
+    public int getSessionCacheSize() {
+        return size;
+    }
+}
