@@ -45,6 +45,10 @@ import org.bouncycastle.tls.crypto.TlsAgreement;
  * may wait), it records a {@link PendingOperation}, moves to the matching waiting state and returns;
  * the engine calls {@link #resume} once the operation is settled, on whichever thread then drives it.
  *
+ * <p>A ClientHello offering a usable session ticket (psk_dhe_ke, section 4.2.11) is resumed: its
+ * binder verified, the flight is ServerHello, EncryptedExtensions and Finished, and nothing waits at
+ * all. Once the client's Finished is read, NewSessionTickets are queued (section 4.6.1).
+ *
  * <p>Messages it produces go to the {@link OutboundQueue} with the keys that protect them; keys it
  * derives go to {@link TrafficKeys}.
  *

@@ -125,6 +125,16 @@ class ProtectedMessageFuzzTest {
         } catch (SSLException e) {
             failure = e;
         }
+        return afterFailure(server, client, failure, protectedAlert);
+    }
+
+    /**
+     * What must hold after {@code failure} ended a connection: inbound done, the next wrap CLOSED,
+     * and on the wire the alert the exception names (protected if {@code protectedAlert}), or nothing
+     * when it was the client's own alert. Returns the outcome class; throws on a broken rule.
+     */
+    static String afterFailure(TestFront server, ScriptedClient client, SSLException failure, boolean protectedAlert)
+            throws Exception {
         if (!server.isInboundDone()) {
             throw new AssertionError("inbound still open after " + failure);
         }

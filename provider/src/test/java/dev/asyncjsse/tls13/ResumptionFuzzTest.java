@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,21 +106,7 @@ class ResumptionFuzzTest {
         } catch (SSLException e) {
             failure = e;
         }
-        if (!server.isInboundDone()) {
-            throw new AssertionError("inbound still open after " + failure);
-        }
-        ByteBuffer out = ByteBuffer.allocate(1 << 10);
-        SSLEngineResult closing = server.wrap(ByteBuffer.allocate(0), out);
-        if (closing.getStatus() != SSLEngineResult.Status.CLOSED || !server.isOutboundDone()) {
-            throw new AssertionError("after " + failure + " wrap gave " + closing);
-        }
-        Alert alert = ProtectedMessageFuzzTest.namedAlert(failure);
-        out.flip();
-        byte[] sent = client.openFromServer(out, false);
-        if (sent.length != 2 || sent[0] != 2 || (sent[1] & 0xff) != alert.code) {
-            throw new AssertionError("after " + failure + " the wire carried " + HexFormat.of().formatHex(sent));
-        }
-        return failure.getClass().getSimpleName() + " alert " + alert.rfcName();
+        return ProtectedMessageFuzzTest.afterFailure(server, client, failure, false);
     }
 
     /** One to three bit flips in {@code [from, to)} of a copy of {@code in}. */

@@ -136,6 +136,15 @@ final class ScriptedClient {
         return r;
     }
 
+    /** Sends {@code hello} to {@code server} and follows the flight it answers with. */
+    void handshakeWith(TestFront server, Hello hello) throws Exception {
+        server.unwrap(ByteBuffer.wrap(send(hello)), ByteBuffer.allocate(1 << 15));
+        ByteBuffer flight = ByteBuffer.allocate(1 << 15);
+        server.wrap(ByteBuffer.allocate(0), flight);
+        flight.flip();
+        receiveFlight(flight);
+    }
+
     /** Records the hello in the transcript (as the one that counts) and returns it as a record. */
     byte[] send(Hello hello) throws Exception {
         byte[] message = hello.message();

@@ -44,14 +44,18 @@ class ScriptedResumptionTest {
 
     /** A full handshake with {@code hello} and the ticket the server issues on its first wrap. */
     static ScriptedClient.Ticket fullHandshake(TestFront server, ScriptedClient client, ScriptedClient.Hello hello) throws Exception {
-        ByteBuffer app = ByteBuffer.allocate(1 << 15);
-        server.unwrap(ByteBuffer.wrap(client.send(hello)), app);
-        ByteBuffer flight = ByteBuffer.allocate(1 << 15);
-        server.wrap(ByteBuffer.allocate(0), flight);
-        flight.flip();
-        client.receiveFlight(flight);
-        ByteBuffer tickets = finish(server, client);
-        return client.readTicket(tickets);
+        client.handshakeWith(server, hello);
+        return client.readTicket(finish(server, client));
+    }
+
+    /** A context whose {@code dev.asyncjsse.tickets.count} is {@code count}. */
+    private static NativeContext contextIssuing(String count) {
+        System.setProperty(SessionRegistry.COUNT_PROPERTY, count);
+        try {
+            return newContext();
+        } finally {
+            System.clearProperty(SessionRegistry.COUNT_PROPERTY);
+        }
     }
 
     /**
@@ -128,22 +132,11 @@ class ScriptedResumptionTest {
 
     @Test
     void eachTicketHasItsOwnNonceAgeAddAndPsk() throws Exception {
-        System.setProperty(SessionRegistry.COUNT_PROPERTY, "3");
-        NativeContext context;
-        try {
-            context = newContext();
-        } finally {
-            System.clearProperty(SessionRegistry.COUNT_PROPERTY);
-        }
+        NativeContext context = contextIssuing("3");
         ScriptedClient client = new ScriptedClient();
         TestFront server = server(context);
-        ByteBuffer app = ByteBuffer.allocate(1 << 15);
-        server.unwrap(ByteBuffer.wrap(client.send(ScriptedClient.Hello.standard(client).ext(45, new byte[] {1, 1}))), app);
-        ByteBuffer flight = ByteBuffer.allocate(1 << 15);
-        server.wrap(ByteBuffer.allocate(0), flight);
-        flight.flip();
-        client.receiveFlight(flight);
-        SSLEngineResult done = server.unwrap(ByteBuffer.wrap(client.finishedRecord()), app);
+        client.handshakeWith(server, ScriptedClient.Hello.standard(client).ext(45, new byte[] {1, 1}));
+        SSLEngineResult done = server.unwrap(ByteBuffer.wrap(client.finishedRecord()), ByteBuffer.allocate(1 << 15));
         assertEquals(HandshakeStatus.NEED_WRAP, done.getHandshakeStatus());
         ByteBuffer wire = ByteBuffer.allocate(1 << 15);
         byte[] data = "after the tickets".getBytes(StandardCharsets.US_ASCII);
@@ -166,13 +159,7 @@ class ScriptedResumptionTest {
 
     @Test
     void noTicketsWhenTheCountIsZeroOrTheClientCannotResume() throws Exception {
-        System.setProperty(SessionRegistry.COUNT_PROPERTY, "0");
-        NativeContext none;
-        try {
-            none = newContext();
-        } finally {
-            System.clearProperty(SessionRegistry.COUNT_PROPERTY);
-        }
+        NativeContext none = contextIssuing("0");
         for (NativeContext context : new NativeContext[] {none, newContext()}) {
             ScriptedClient client = new ScriptedClient();
             TestFront server = server(context);
@@ -182,11 +169,7 @@ class ScriptedResumptionTest {
             if (context == none) {
                 hello.ext(45, new byte[] {1, 1});
             }
-            server.unwrap(ByteBuffer.wrap(client.send(hello)), app);
-            ByteBuffer flight = ByteBuffer.allocate(1 << 15);
-            server.wrap(ByteBuffer.allocate(0), flight);
-            flight.flip();
-            client.receiveFlight(flight);
+            client.handshakeWith(server, hello);
             SSLEngineResult done = server.unwrap(ByteBuffer.wrap(client.finishedRecord()), app);
             assertEquals(HandshakeStatus.FINISHED, done.getHandshakeStatus(), "no tickets to send");
             assertEquals(0, server.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(1 << 15)).bytesProduced());
@@ -389,14 +372,11 @@ class ScriptedResumptionTest {
         ScriptedClient client = new ScriptedClient();
         client.psk = ticket.psk;
         byte[] hello = ScriptedClient.resumingHello(ScriptedClient.Hello.standard(client).ext(42, new byte[0]), ticket);
-        TestFront server = server(context);
-        ByteBuffer app = ByteBuffer.allocate(1 << 15);
-        server.unwrap(ByteBuffer.wrap(client.sendMessage(hello)), app);
         ByteBuffer flight = ByteBuffer.allocate(1 << 15);
-        server.wrap(ByteBuffer.allocate(0), flight);
-        flight.flip();
+        TestFront server = offer(context, client, hello, flight);
         client.receiveFlight(flight);
         assertTrue(resumed(server));
+        ByteBuffer app = ByteBuffer.allocate(1 << 15);
         // 0-RTT records under keys the server never derived: skipped unread (section 4.2.10)
         byte[] early = new byte[200];
         new SecureRandom().nextBytes(early);
