@@ -111,6 +111,7 @@ final class Pump {
                 return engine;
             }
             HandshakeStatus hs = engine.getHandshakeStatus();
+            boolean handshaking = hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED;
             SSLEngineResult r;
             if (hs == HandshakeStatus.NEED_TASK) {
                 Runnable task;
@@ -120,14 +121,17 @@ final class Pump {
                 continue;
             } else if (hs == HandshakeStatus.NEED_WRAP) {
                 r = engine.wrap(ByteBuffer.allocate(0), outbound);
-            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN) {
+            } else if (hs == HandshakeStatus.NEED_UNWRAP || hs == HandshakeStatus.NEED_UNWRAP_AGAIN
+                    || inbound.position() > 0 && !engine.isInboundDone()) {
+                // after the handshake, too: post-handshake messages (a TLS 1.3 NewSessionTicket) are read
                 inbound.flip();
                 r = engine.unwrap(inbound, app);
                 inbound.compact();
             } else {
                 return null;
             }
-            if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+            // the JDK's client also says FINISHED for a NewSessionTicket read after the handshake: not counted
+            if (r.getHandshakeStatus() == HandshakeStatus.FINISHED && handshaking) {
                 if (isClient) {
                     clientFinished++;
                 } else {
