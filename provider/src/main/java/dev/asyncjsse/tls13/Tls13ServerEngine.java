@@ -34,6 +34,10 @@ import javax.net.ssl.SSLSession;
  * destination buffers, pass through an internal buffer. No reference to a caller's buffer is kept.
  * One {@code unwrap} reads at most one record; one {@code wrap} writes as many whole records as fit.
  *
+ * <p><b>Tickets.</b> When the client offered psk_dhe_ke, the {@code unwrap} of its Finished reports
+ * {@code NEED_WRAP}, and the next {@code wrap} writes the NewSessionTickets, with that call's
+ * application data after them, and reports {@code FINISHED}: the JDK's server does the same.
+ *
  * <p><b>Failure.</b> A protocol violation fails the connection: the call throws the
  * {@code SSLException} subtype {@link TlsFailure#toSslException} names, the alert is queued (protected
  * like the last record sent), and the next {@code wrap} writes it and reports {@code CLOSED}.
