@@ -22,6 +22,12 @@ final class Loop {
     final ByteBuffer serverApp = ByteBuffer.allocate(1 << 17);
     int clientFinished;
     int serverFinished;
+    /**
+     * FINISHED reported by a call made after that side's handshake had ended. The JDK's engine does
+     * this for a TLS 1.3 NewSessionTicket it reads; AsyncJSSE's engines never should.
+     */
+    int clientFinishedLate;
+    int serverFinishedLate;
     SSLException clientError;
     long clientWrapped;
     long serverWrapped;
@@ -92,8 +98,10 @@ final class Loop {
         boolean progress = false;
         for (int i = 0; i < 40; i++) {
             SSLEngineResult r;
+            boolean late;
             try {
                 HandshakeStatus hs = engine.getHandshakeStatus();
+                late = hs == HandshakeStatus.NOT_HANDSHAKING && (isClient ? clientFinished : serverFinished) > 0;
                 if (hs == HandshakeStatus.NEED_TASK) {
                     Runnable task;
                     while ((task = engine.getDelegatedTask()) != null) {
@@ -143,7 +151,13 @@ final class Loop {
                 serverWrapped += r.bytesProduced();
             }
             if (r.getHandshakeStatus() == HandshakeStatus.FINISHED) {
-                if (isClient) {
+                if (late) {
+                    if (isClient) {
+                        clientFinishedLate++;
+                    } else {
+                        serverFinishedLate++;
+                    }
+                } else if (isClient) {
                     clientFinished++;
                 } else {
                     serverFinished++;
