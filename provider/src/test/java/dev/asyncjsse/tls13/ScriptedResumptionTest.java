@@ -394,6 +394,36 @@ class ScriptedResumptionTest {
     }
 
     @Test
+    void earlyDataBeyondTheLimitIsAnAlert() throws Exception {
+        NativeContext context = newContext();
+        ScriptedClient.Ticket ticket = ticket(context);
+        ScriptedClient client = new ScriptedClient();
+        client.psk = ticket.psk;
+        byte[] hello = ScriptedClient.resumingHello(ScriptedClient.Hello.standard(client).ext(42, new byte[0]), ticket);
+        ByteBuffer flight = ByteBuffer.allocate(1 << 15);
+        TestFront server = offer(context, client, hello, flight);
+        client.receiveFlight(flight);
+        byte[] early = new byte[16_000];
+        new SecureRandom().nextBytes(early);
+        byte[] record = bytes(new byte[] {23, 3, 3, (byte) (early.length >>> 8), (byte) early.length}, early);
+        ByteBuffer app = ByteBuffer.allocate(1 << 15);
+        int skipped = 0;
+        SSLException refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            try {
+                server.unwrap(ByteBuffer.wrap(record), app);
+                skipped += record.length;
+            } catch (SSLException e) {
+                refused = e;
+            }
+        }
+        assertTrue(refused != null, "early data is not skipped without end");
+        // section 4.2.10: a server skips up to its limit (here 128 KiB), then fails the connection
+        assertTrue(skipped >= 100_000 && skipped <= 1 << 17, skipped + " bytes skipped first");
+        assertTrue(refused.getMessage().contains(Alert.UNEXPECTED_MESSAGE.rfcName()), refused.getMessage());
+    }
+
+    @Test
     void aPskAfterHelloRetryRequestResumes() throws Exception {
         NativeContext context = newContext();
         ScriptedClient.Ticket ticket = ticket(context);
