@@ -32,12 +32,15 @@ dropin-tests/scripts/softhsm-token.sh "$dir" >/dev/null 2>"$dir/token.log" || { 
 export SOFTHSM2_CONF="$dir/softhsm2.conf"
 library="$(sed -n 's/^library = //p' "$dir/pkcs11.cfg")"
 
+# Every handshake is a full one, so that each signs on the token: with tickets the clients would resume.
+jvm_options=(-Dslf4j.internal.verbosity=ERROR -Ddev.asyncjsse.tickets.count=0)
+
 # what the figures depend on, for the record
 "$java" -version 2>&1 | head -1
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 
 echo "== in-process token ($library)"
-"$java" -Dslf4j.internal.verbosity=ERROR -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/pkcs11.cfg" ec "$seconds" "$clients" "$threads" "$signers"
+"$java" "${jvm_options[@]}" -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/pkcs11.cfg" ec "$seconds" "$clients" "$threads" "$signers"
 
 p11-kit server --foreground --provider "$library" --name "$dir/p11.sock" "pkcs11:token=asyncjsse" >"$dir/server.log" 2>&1 &
 server=$!
@@ -46,7 +49,7 @@ for _ in $(seq 100); do [[ -S "$dir/p11.sock" ]] && break; sleep 0.1; done
 printf 'name = NetHSM\nlibrary = %s\nslotListIndex = 0\n' "$client" > "$dir/remote.cfg"
 echo "== the same token over p11-kit's socket ($client)"
 P11_KIT_SERVER_ADDRESS="unix:path=$dir/p11.sock" \
-  "$java" -Dslf4j.internal.verbosity=ERROR -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/remote.cfg" ec "$seconds" "$clients" "$threads" "$signers" | tee "$dir/remote.out"
+  "$java" "${jvm_options[@]}" -cp "$cp" dev.asyncjsse.dropin.HsmBench "$dir/remote.cfg" ec "$seconds" "$clients" "$threads" "$signers" | tee "$dir/remote.out"
 
 # The token's side: the p11-kit server and the p11-kit-remote process that served the JVM's
 # connection (reaped by the server once the JVM is gone, so its time is in the server's cutime/cstime).

@@ -271,12 +271,14 @@ class Pkcs11NetworkedHsmTest {
      * {@code GET /hello}. Generous timeouts: on a loaded machine the answers may take seconds.
      */
     static List<String> concurrentGets(int port, int clients) throws Exception {
-        SSLContext sun = Support.sunClientContext(cert);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 answers.add(pool.submit(() -> {
+                    // a client context each: one shared context would resume the sessions of the first
+                    // handshakes to finish, and those connections would sign nothing on the token
+                    SSLContext sun = Support.sunClientContext(cert);
                     try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) sun.getSocketFactory().createSocket("localhost", port)) {
                         s.setSoTimeout(120_000);
                         s.setEnabledProtocols(new String[] {"TLSv1.3"});
