@@ -474,12 +474,49 @@ final class ServerHandshake {
                 && (t.peerChain != null || !parameters.getNeedClientAuth())
                 && !sessions.isInvalidated(t.sessionId);
         Credential local = usable ? context.credentialWithLeaf(t.localLeafHash) : null;
+        if (usable && local == null) {
+            local = servedCredentialWithLeaf(t.localLeafHash);
+        }
         if (local == null) {
             t.wipe();
             return null;
         }
         localCredential = local;
         return t;
+    }
+
+    /**
+     * The certificate the key manager serves this handshake whose leaf has SHA-256 hash
+     * {@code leafHash}, or {@code null}. For a ticket this context has not seen the certificate of
+     * yet: another server sharing the ticket keys issued it, or this one before a restart. It asks
+     * the key manager for an alias per key type of the client's signature_algorithms and for its
+     * chain, as a full handshake does, but never for a private key.
+     */
+    private Credential servedCredentialWithLeaf(byte[] leafHash) {
+        X509KeyManager km = setup.keyManager;
+        if (km == null) {
+            return null;
+        }
+        List<String> askedTypes = new ArrayList<>(4);
+        for (int code : hello.signatureAlgorithms) {
+            SignatureScheme scheme = SignatureScheme.forCode(code);
+            String kind = scheme == null ? null : scheme.narrowKeyType != null ? scheme.narrowKeyType : scheme.keyType;
+            if (kind == null || !contains(policy.schemes, scheme) || askedTypes.contains(kind)) {
+                continue;
+            }
+            askedTypes.add(kind);
+            String alias = chooseAlias(km, scheme);
+            X509Certificate[] chain = alias == null ? null : km.getCertificateChain(alias);
+            try {
+                Credential c = chain == null || chain.length == 0 ? null : context.credential(alias, chain);
+                if (c != null && MessageDigest.isEqual(c.leafHash, leafHash)) {
+                    return c;
+                }
+            } catch (CertificateException e) {
+                // a certificate that cannot be encoded serves no handshake: not this ticket's either
+            }
+        }
+        return null;
     }
 
     /** The host_name the client requested, or {@code ""}. */
