@@ -170,17 +170,40 @@ class ResumptionTest {
     }
 
     @Test
-    void theMonitorCountsResumedHandshakes() throws Throwable {
+    void theMonitorCountsResumedHandshakes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Throwable {
         CountingOffloader offloader = new CountingOffloader();
         SSLContext serverCtx = serverContext(offloader);
         SSLContext clientCtx = Peers.context(Peers.Client.SUNJSSE, null, PKI.trustManagers());
-        for (int i = 0; i < 3; i++) {
-            connect(sunClient(clientCtx), server(serverCtx));
+        String peer = "monitored.test";
+        List<jdk.jfr.consumer.RecordedEvent> events;
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+            recording.enable("dev.asyncjsse.Handshake");
+            recording.start();
+            for (int i = 0; i < 3; i++) {
+                SSLEngine server = serverCtx.createSSLEngine(peer, 4433);
+                server.setUseClientMode(false);
+                connect(sunClient(clientCtx), server);
+            }
+            recording.stop();
+            java.nio.file.Path file = dir.resolve("resumption.jfr");
+            recording.dump(file);
+            events = jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+                    .filter(e -> e.getEventType().getName().equals("dev.asyncjsse.Handshake"))
+                    .filter(e -> (peer + ":4433").equals(e.getString("peer")))
+                    .sorted(java.util.Comparator.comparing(jdk.jfr.consumer.RecordedEvent::getStartTime))
+                    .collect(java.util.stream.Collectors.toList());
         }
         dev.asyncjsse.monitor.ContextMonitor monitor = ((ContextHandle) serverCtx.getServerSessionContext()).config().monitor();
         assertEquals(3, monitor.getHandshakesCompleted());
         assertEquals(2, monitor.getHandshakesResumed());
         assertEquals(1, offloader.signatures.get());
+        assertEquals(3, events.size(), events::toString);
+        assertFalse(events.get(0).getBoolean("resumed"));
+        assertTrue(events.get(0).getBoolean("offloaded"));
+        for (int i = 1; i < 3; i++) {
+            assertTrue(events.get(i).getBoolean("resumed"), events.get(i)::toString);
+            assertFalse(events.get(i).getBoolean("offloaded"), "no key operation: " + events.get(i));
+        }
     }
 
     @Test
