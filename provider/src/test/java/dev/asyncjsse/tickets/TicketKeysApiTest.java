@@ -68,6 +68,27 @@ class TicketKeysApiTest {
         assertArrayEquals(BODY, ring(other).open(ticket), "a second context holding the key opens it");
     }
 
+    /**
+     * The context's random key lives one server session timeout: with a timeout of three seconds it
+     * is replaced after them, and the replaced key still opens (for three more). The rotation itself
+     * is TicketRotationTest's, on a manual clock; this is the wiring to the session context.
+     */
+    @Test
+    void theRandomKeyRotatesWithTheServerSessionTimeout() throws Exception {
+        SSLContext ctx = context();
+        ctx.init(null, null, null);
+        ctx.getServerSessionContext().setSessionTimeout(3);
+        byte[] first = ring(ctx).seal(BODY);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        byte[] later = ring(ctx).seal(BODY);
+        while (Arrays.equals(name(first), name(later))) {
+            assertTrue(System.nanoTime() < deadline, "the key of a context with a 3 s session timeout was not replaced in 10 s");
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+            later = ring(ctx).seal(BODY);
+        }
+        assertArrayEquals(BODY, ring(ctx).open(first), "the replaced key opens for one more lifetime");
+    }
+
     @Test
     void badKeysAndForeignContextsAreRefused() throws Exception {
         SSLContext ctx = context();
