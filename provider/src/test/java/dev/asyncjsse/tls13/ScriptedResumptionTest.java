@@ -365,16 +365,22 @@ class ScriptedResumptionTest {
 
     // ---------------------------------------------------------------- early data, HelloRetryRequest
 
-    @Test
-    void earlyDataIsRefusedAndSkippedWhileTheResumptionCompletes() throws Exception {
+    /** A server of a new context that {@code client} resumes on, offering early data; its flight received. */
+    private static TestFront resumedOfferingEarlyData(ScriptedClient client) throws Exception {
         NativeContext context = newContext();
         ScriptedClient.Ticket ticket = ticket(context);
-        ScriptedClient client = new ScriptedClient();
         client.psk = ticket.psk;
         byte[] hello = ScriptedClient.resumingHello(ScriptedClient.Hello.standard(client).ext(42, new byte[0]), ticket);
         ByteBuffer flight = ByteBuffer.allocate(1 << 15);
         TestFront server = offer(context, client, hello, flight);
         client.receiveFlight(flight);
+        return server;
+    }
+
+    @Test
+    void earlyDataIsRefusedAndSkippedWhileTheResumptionCompletes() throws Exception {
+        ScriptedClient client = new ScriptedClient();
+        TestFront server = resumedOfferingEarlyData(client);
         assertTrue(resumed(server));
         ByteBuffer app = ByteBuffer.allocate(1 << 15);
         // 0-RTT records under keys the server never derived: skipped unread (section 4.2.10)
@@ -395,14 +401,8 @@ class ScriptedResumptionTest {
 
     @Test
     void earlyDataBeyondTheLimitIsAnAlert() throws Exception {
-        NativeContext context = newContext();
-        ScriptedClient.Ticket ticket = ticket(context);
         ScriptedClient client = new ScriptedClient();
-        client.psk = ticket.psk;
-        byte[] hello = ScriptedClient.resumingHello(ScriptedClient.Hello.standard(client).ext(42, new byte[0]), ticket);
-        ByteBuffer flight = ByteBuffer.allocate(1 << 15);
-        TestFront server = offer(context, client, hello, flight);
-        client.receiveFlight(flight);
+        TestFront server = resumedOfferingEarlyData(client);
         byte[] early = new byte[16_000];
         new SecureRandom().nextBytes(early);
         byte[] record = bytes(new byte[] {23, 3, 3, (byte) (early.length >>> 8), (byte) early.length}, early);
