@@ -16,8 +16,8 @@
 # Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
 #   handshake : JMH HandshakeBench (6 implementations x TLS 1.3/1.2 x ECDSA/RSA x client on its own
 #               thread / on the server's; native: AsyncJSSE, TLS 1.3)        -> jmh-handshake.json/.txt
-#   resumed   : HandshakeBench, TLS 1.3 ECDSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE
-#               (AsyncJSSE's resumed trials fail at setup while it does not resume) -> jmh-resumed.json/.txt
+#   resumed   : HandshakeBench, TLS 1.3 ECDSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE, in
+#               the native pass only (the BCJSSE path does not resume TLS 1.3)  -> jmh-resumed-native.json/.txt
 #   handoff   : HandoffProbe (one handshake-job handoff, interleaved; bc)    -> handoff.txt
 #               offloaded vs inline in steady state (alternated JVMs)        -> handoff-steady.txt
 #               and the decorator's cost over BCJSSE (interleaved; bc)       -> decorator.txt
@@ -153,9 +153,9 @@ for e in "${RUN_ENGINES[@]}"; do
   # the other providers once, with the bc pass; the native pass measures TLS 1.3 only (TLS 1.2 always
   # takes the BCJSSE path)
   if [[ $e == bc ]]; then
-    OTHERS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,BORINGSSL,"; RESUME_OTHERS="SUNJSSE,BORINGSSL,"; PROTOCOLS="TLSv1.3,TLSv1.2"
+    OTHERS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,BORINGSSL,"; RESUME_OTHERS=""; PROTOCOLS="TLSv1.3,TLSv1.2"
   else
-    OTHERS=""; RESUME_OTHERS=""; PROTOCOLS="TLSv1.3"
+    OTHERS=""; RESUME_OTHERS="SUNJSSE,BORINGSSL,"; PROTOCOLS="TLSv1.3"
   fi
   KEYS="EC_P256,RSA_2048"; SUITES="TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256"
   BULK_IMPLS="SUNJSSE,BCJSSE_JDK,BCJSSE_BC,ASYNC_SYNC,BORINGSSL"; FLOOR_OPS="FloorBench"
@@ -169,7 +169,8 @@ for e in "${RUN_ENGINES[@]}"; do
     hs_jmh "$e" "jmh-handshake$sfx" HandshakeBench -p "impl=${OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD" -p "protocol=$PROTOCOLS" -p "key=$KEYS" \
         -p threading=own,same
   fi
-  if has resumed; then
+  # resumed against full handshakes in one JVM, next to the other providers: only the native engine resumes
+  if has resumed && [[ $e == native ]]; then
     hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true -p threading=own \
         -p "impl=${RESUME_OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
   fi
