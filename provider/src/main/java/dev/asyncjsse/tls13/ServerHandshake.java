@@ -490,11 +490,15 @@ final class ServerHandshake {
      * {@code leafHash}, or {@code null}. For a ticket this context has not seen the certificate of
      * yet: another server sharing the ticket keys issued it, or this one before a restart. It asks
      * the key manager for an alias per key type of the client's signature_algorithms and for its
-     * chain, as a full handshake does, but never for a private key.
+     * chain, as a full handshake does, but never for a private key. A key manager that a full
+     * handshake would call in a job (application code that may wait in {@code OffloadPoint.await}) is
+     * not asked here, where the call would block the thread driving the engine: such a server resumes
+     * the ticket once a full handshake of its own has served the certificate, and until then answers
+     * it with a full handshake.
      */
     private Credential servedCredentialWithLeaf(byte[] leafHash) {
         X509KeyManager km = setup.keyManager;
-        if (km == null) {
+        if (km == null || !callInline(km)) {
             return null;
         }
         List<String> askedTypes = new ArrayList<>(4);

@@ -10,6 +10,7 @@ import dev.asyncjsse.KeyOffloader;
 import dev.asyncjsse.KeyOffloaders;
 import dev.asyncjsse.engine.ContextHandle;
 import dev.asyncjsse.testkit.EnginePair;
+import dev.asyncjsse.testkit.ForwardingKeyManager;
 import dev.asyncjsse.testkit.TestPki;
 import dev.asyncjsse.testkit.TestPki.KeyKind;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,12 @@ import java.security.spec.AlgorithmParameterSpec;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
@@ -57,8 +61,12 @@ class SharedKeyFileResumptionTest {
         final SSLContext context;
 
         Server() throws Exception {
+            this(TestPki.keyManagers(SERVER));
+        }
+
+        Server(KeyManager[] keyManagers) throws Exception {
             context = SSLContext.getInstance("TLS", new AsyncJsseProvider());
-            context.init(TestPki.keyManagers(SERVER), null, null);
+            context.init(keyManagers, null, null);
             ((ContextHandle) context.getServerSessionContext()).config().setNativeTls13(true);
             KeyOffloader direct = KeyOffloaders.executor(Runnable::run);
             AsyncJsse.setKeyOffloader(context, new KeyOffloader() {
@@ -170,5 +178,38 @@ class SharedKeyFileResumptionTest {
         awaitRefusing(b, oldKey);
         b.serve(client, 1003);
         assertEquals(1, b.signatures.get(), "a ticket of a retired key falls back to a full handshake");
+    }
+
+    /**
+     * A key manager of the application's own (one that may wait in {@code OffloadPoint.await}) is
+     * never asked on the thread driving the engine for the certificate of another server's ticket: the
+     * first such ticket gets a full handshake, whose key-manager call runs in a job, and once this
+     * server has served its certificate the fleet's tickets resume on it.
+     */
+    @Test
+    void anApplicationKeyManagerIsNotAskedInlineForAnotherServersTicket() throws Exception {
+        Path file = writeKeys(TicketKeyFileTest.key(48));
+        System.setProperty(TicketKeyRing.KEY_FILE_PROPERTY, file.toString());
+        Server a = new Server();
+        Set<Thread> askedOn = ConcurrentHashMap.newKeySet();
+        Server b = new Server(new KeyManager[] {new ForwardingKeyManager(TestPki.keyManagers(SERVER)[0]) {
+            @Override
+            public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers, SSLEngine engine) {
+                askedOn.add(Thread.currentThread());
+                return super.chooseEngineServerAlias(keyType, issuers, engine);
+            }
+        }});
+        System.clearProperty(TicketKeyRing.KEY_FILE_PROPERTY);
+        SSLContext client = SSLContext.getInstance("TLS", "SunJSSE");
+        client.init(null, PKI.trustManagers(), null);
+
+        a.serve(client, 2001);
+        a.serve(client, 2002);
+        b.serve(client, 2001);
+        assertEquals(1, b.signatures.get(), "B had not served its certificate: A's ticket got a full handshake");
+        assertTrue(!askedOn.isEmpty() && !askedOn.contains(Thread.currentThread()),
+                () -> "the application's key manager ran off the engine's thread, in a job: " + askedOn);
+        b.serve(client, 2002);
+        assertEquals(1, b.signatures.get(), "with its certificate served once, B resumes A's ticket");
     }
 }
