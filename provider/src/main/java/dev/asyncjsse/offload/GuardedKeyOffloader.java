@@ -104,7 +104,11 @@ public final class GuardedKeyOffloader implements KeyOffloader {
         } catch (RuntimeException | LinkageError e) {
             future = CompletableFuture.failedFuture(e);
         }
-        future.whenComplete((result, error) -> {
+        // The caller sees the operation end only once it is recorded: a future's dependents run in no
+        // promised order, and a handshake woken first could finish before its key operation is counted.
+        CompletableFuture<byte[]> source = future;
+        CompletableFuture<byte[]> observed = new CompletableFuture<>();
+        source.whenComplete((result, error) -> {
             if (error == null && (result == null || result.length == 0)) {
                 trace.finished(KeyOperationOutcome.FAILED, new IllegalStateException(
                         "key offloader " + delegate.getClass().getName() + " returned an empty result from " + method
@@ -112,8 +116,19 @@ public final class GuardedKeyOffloader implements KeyOffloader {
             } else {
                 trace.finished(outcome(error), error);
             }
+            if (error != null) {
+                observed.completeExceptionally(error);
+            } else {
+                observed.complete(result);
+            }
         });
-        return future;
+        // a cancellation or a timeout the caller applies to what it was given reaches the operation itself
+        observed.whenComplete((result, error) -> {
+            if (error != null) {
+                source.completeExceptionally(error);
+            }
+        });
+        return observed;
     }
 
     private static KeyOperationOutcome outcome(Throwable error) {

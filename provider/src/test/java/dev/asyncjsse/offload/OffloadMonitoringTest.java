@@ -336,6 +336,34 @@ class OffloadMonitoringTest {
         }
     }
 
+    /**
+     * The handshake is woken only after its key operation is counted and its event committed: an
+     * operator reading the MBean, or a test stopping its recording, once the handshake has moved on
+     * sees the operation. The callback reads the counter on the thread that completed the operation.
+     */
+    @Test
+    void aKeyOperationIsCountedBeforeItsHandshakeIsWoken() throws Exception {
+        ExecutorService oneThread = Executors.newSingleThreadExecutor();
+        try {
+            AsyncJsse.setKeyOffloader(serverCtx, KeyOffloaders.executor(oneThread));
+            long okBefore = longAttribute("KeyOperationsOk");
+            Pump pump = pair();
+            java.util.concurrent.atomic.AtomicLong okWhenWoken = new java.util.concurrent.atomic.AtomicLong(-1);
+            ((AsyncSSLEngine) pump.server).setOffloadCallback((engine, arg) -> {
+                try {
+                    okWhenWoken.compareAndSet(-1, longAttribute("KeyOperationsOk"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                pump.callbacks.release();
+            }, null);
+            pump.complete(10_000);
+            assertEquals(okBefore + 1, okWhenWoken.get(), "the operation was counted before the callback woke the handshake");
+        } finally {
+            oneThread.shutdownNow();
+        }
+    }
+
     /** WARNING lines for a failed key operation and the handshake it failed; DEBUG for start and finish. */
     @Test
     void logLinesNameEngineAndPeerButNoKey() throws Exception {
