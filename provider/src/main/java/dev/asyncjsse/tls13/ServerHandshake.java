@@ -504,7 +504,7 @@ final class ServerHandshake {
         List<String> askedTypes = new ArrayList<>(4);
         for (int code : hello.signatureAlgorithms) {
             SignatureScheme scheme = SignatureScheme.forCode(code);
-            String kind = scheme == null ? null : scheme.narrowKeyType != null ? scheme.narrowKeyType : scheme.keyType;
+            String kind = scheme == null ? null : scheme.askedKeyType();
             if (kind == null || !contains(policy.schemes, scheme) || askedTypes.contains(kind)) {
                 continue;
             }
@@ -815,7 +815,7 @@ final class ServerHandshake {
             if (scheme == null || !contains(policy.schemes, scheme)) {
                 continue;
             }
-            String kind = scheme.narrowKeyType != null ? scheme.narrowKeyType : scheme.keyType;
+            String kind = scheme.askedKeyType();
             int asked = askedTypes.indexOf(kind);
             String alias;
             if (asked >= 0) {

@@ -60,6 +60,11 @@ enum SignatureScheme {
                 : curveBits == 521 ? "EC/secp521r1" : "EdDSA".equals(keyType) ? jsseName : null;
     }
 
+    /** The key type a handshake asks the key manager once for, for every scheme it shares: the narrowest one. */
+    String askedKeyType() {
+        return narrowKeyType != null ? narrowKeyType : keyType;
+    }
+
     private static PSSParameterSpec pss(String hash, int saltLength) {
         // RFC 8446, section 4.2.3: MGF1 with the same hash, and a salt as long as the digest.
         return new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, PSSParameterSpec.TRAILER_FIELD_BC);

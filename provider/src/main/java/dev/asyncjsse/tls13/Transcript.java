@@ -28,11 +28,7 @@ final class Transcript {
 
     /** Transcript-Hash of everything added so far. */
     byte[] hash() {
-        try {
-            return ((MessageDigest) digest.clone()).digest();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's " + digest.getAlgorithm() + " cannot be cloned", e);
-        }
+        return running().digest();
     }
 
     /**
@@ -40,10 +36,15 @@ final class Transcript {
      * are not added: the hash a PSK binder covers, over a truncated ClientHello (section 4.2.11.2).
      */
     byte[] hashWith(byte[] message, int off, int len) {
+        MessageDigest d = running();
+        d.update(message, off, len);
+        return d.digest();
+    }
+
+    /** A copy of the running digest, to finish without ending the transcript. */
+    private MessageDigest running() {
         try {
-            MessageDigest d = (MessageDigest) digest.clone();
-            d.update(message, off, len);
-            return d.digest();
+            return (MessageDigest) digest.clone();
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("the JDK's " + digest.getAlgorithm() + " cannot be cloned", e);
         }
