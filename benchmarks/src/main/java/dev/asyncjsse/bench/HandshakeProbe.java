@@ -7,7 +7,7 @@ import java.util.Locale;
  * handshake for each batch, to watch the JIT warm up and to profile with JFR:
  * {@code java -XX:StartFlightRecording=filename=hs.jfr,settings=profile -cp ... dev.asyncjsse.bench.HandshakeProbe ASYNC_SYNC TLSv1.3 EC_P256 3000}.
  * The client runs on a thread of its own unless {@code -Dbench.threading=same} (see
- * {@link HandshakeBench#threading}).
+ * {@link HandshakeBench#threading}); {@code -Dbench.resumed=true} measures resumed handshakes.
  */
 public final class HandshakeProbe {
     public static void main(String[] args) throws Exception {
@@ -16,6 +16,7 @@ public final class HandshakeProbe {
         b.protocol = args.length > 1 ? args[1] : "TLSv1.3";
         b.key = args.length > 2 ? args[2] : "EC_P256";
         b.threading = System.getProperty("bench.threading", "own");
+        b.resumed = Boolean.getBoolean("bench.resumed");
         int count = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
         int batch = 250;
         b.setup();
@@ -27,8 +28,8 @@ public final class HandshakeProbe {
                 b.handshake(cpu);
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%s %s %s client thread %s after %5d: %7.1f hs/s  server CPU %7.1f us  loop CPU %7.1f us  process CPU %7.1f us%n",
-                    b.impl, b.protocol, b.key, b.threading, done + batch, batch / secs, cpu.serverCpuUs, cpu.loopCpuUs, cpu.processCpuUs);
+            System.out.printf(Locale.ROOT, "%s %s %s%s client thread %s after %5d: %7.1f hs/s  server CPU %7.1f us  loop CPU %7.1f us  process CPU %7.1f us%n",
+                    b.impl, b.protocol, b.key, b.resumed ? " resumed" : "", b.threading, done + batch, batch / secs, cpu.serverCpuUs, cpu.loopCpuUs, cpu.processCpuUs);
         }
         System.exit(0);
     }

@@ -134,18 +134,19 @@ final class Parameters {
     }
 
     private static void checkSuites(String[] suites, Set<String> supported) {
-        check(suites, supported, "cipher suite", "");
+        check(suites, supported, "cipher suite", false);
     }
 
     private static void checkProtocols(String[] protocols, Set<String> supported) {
-        check(protocols, supported, "protocol", " (supported: " + String.join(", ", supported) + ")");
+        check(protocols, supported, "protocol", true);
     }
 
-    private static void check(String[] names, Set<String> supported, String what, String hint) {
+    /** @param listSupported whether the message names the supported ones (built only on failure: engines set these per connection) */
+    private static void check(String[] names, Set<String> supported, String what, boolean listSupported) {
         List<String> unsupported = unsupported(names, supported, what);
         if (!unsupported.isEmpty()) {
             throw new IllegalArgumentException("Unsupported " + what + (unsupported.size() > 1 ? "s" : "") + ": "
-                    + String.join(", ", unsupported) + hint);
+                    + String.join(", ", unsupported) + (listSupported ? " (supported: " + String.join(", ", supported) + ")" : ""));
         }
     }
 

@@ -10,9 +10,12 @@ import javax.crypto.NoSuchPaddingException;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.EncryptionAlgorithm;
+import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.TlsCipher;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
 import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -21,7 +24,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  * Bouncy Castle's JCA-based TLS crypto with AsyncJSSE's record ciphers: AES-GCM and
  * ChaCha20-Poly1305 records go through {@link JcaAeadCipher}, so the record layer runs on the
  * fastest AEAD the running JDK has (as {@link PrimitiveChooser} chooses it) with one cipher
- * {@code init} per record. Everything else is Bouncy Castle's.
+ * {@code init} per record; X25519 key shares go through {@link X25519Domain} when Bouncy Castle
+ * serves XDH. Everything else is Bouncy Castle's.
  *
  * <p>Internal. Thread-safe like its superclass; each record cipher it creates belongs to one connection.
  */
@@ -49,6 +53,15 @@ final class AsyncTlsCrypto extends JcaTlsCrypto {
             }
         }
         return super.createCipher(cryptoParams, encryptionAlgorithm, macAlgorithm);
+    }
+
+    @Override
+    public TlsECDomain createECDomain(TlsECConfig ecConfig) {
+        if (ecConfig.getNamedGroup() == NamedGroup.x25519
+                && PrimitiveChooser.source(PrimitiveChooser.Family.XDH) == PrimitiveChooser.Source.BC) {
+            return new X25519Domain(this);
+        }
+        return super.createECDomain(ecConfig);
     }
 
     @Override

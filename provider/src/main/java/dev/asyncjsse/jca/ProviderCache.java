@@ -13,15 +13,17 @@ import javax.crypto.NoSuchPaddingException;
  * provider list and remembered, so that later objects come straight from that provider. A look-up
  * through the list costs microseconds per object (the JCA walks the providers and, for a cipher,
  * every mode and padding form of the transformation), and a TLS 1.3 handshake creates several record
- * ciphers and about twenty HMACs. The list is read once per algorithm: a provider installed ahead of
- * the remembered one later is not seen.
+ * ciphers and about twenty HMACs. A MAC is cloned from an unused one of the remembered provider, which
+ * skips the provider's service look-up and reflective construction as well. The list is read once per
+ * algorithm: a provider installed ahead of the remembered one later is not seen.
  *
  * <p>Internal. Thread-safe: concurrent maps; two threads may both look an algorithm up the first time.
  */
 final class ProviderCache {
 
     private static final Map<String, Provider> CIPHERS = new ConcurrentHashMap<>();
-    private static final Map<String, Provider> MACS = new ConcurrentHashMap<>();
+    /** An uninitialized MAC per algorithm, never used itself: new ones are its clones. */
+    private static final Map<String, Mac> MAC_PROTOTYPES = new ConcurrentHashMap<>();
 
     private ProviderCache() {}
 
@@ -46,12 +48,20 @@ final class ProviderCache {
      * @throws NoSuchAlgorithmException if none has it (not remembered: the next call looks again)
      */
     static Mac mac(String algorithm) throws NoSuchAlgorithmException {
-        Provider known = MACS.get(algorithm);
-        if (known != null) {
-            return Mac.getInstance(algorithm, known);
+        Mac prototype = MAC_PROTOTYPES.get(algorithm);
+        if (prototype != null) {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                return Mac.getInstance(algorithm, prototype.getProvider());
+            }
         }
         Mac created = Mac.getInstance(algorithm);
-        MACS.put(algorithm, created.getProvider());
+        try {
+            MAC_PROTOTYPES.put(algorithm, Mac.getInstance(algorithm, created.getProvider()));
+        } catch (NoSuchAlgorithmException e) {
+            // the provider that just served it refuses it by name: keep looking it up through the list
+        }
         return created;
     }
 }

@@ -1,5 +1,6 @@
 package dev.asyncjsse.tickets;
 
+import dev.asyncjsse.jca.CryptoProviders;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -134,7 +135,7 @@ final class TicketKey {
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, ticket, NAME_BYTES, NONCE_BYTES);
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = CryptoProviders.aeadCipher(TRANSFORMATION);
             cipher.init(Cipher.ENCRYPT_MODE, aes, new GCMParameterSpec(TAG_BYTES * 8, nonce));
             cipher.updateAAD(name);
             int written = cipher.doFinal(body, 0, body.length, ticket, NAME_BYTES + NONCE_BYTES);
@@ -143,7 +144,7 @@ final class TicketKey {
             }
             return ticket;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot seal a ticket with " + TRANSFORMATION, e);
+            throw new IllegalStateException("no provider can seal a ticket with " + TRANSFORMATION, e);
         }
     }
 
@@ -153,7 +154,7 @@ final class TicketKey {
      */
     byte[] open(byte[] ticket) {
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = CryptoProviders.aeadCipher(TRANSFORMATION);
             cipher.init(Cipher.DECRYPT_MODE, aes, new GCMParameterSpec(TAG_BYTES * 8, ticket, NAME_BYTES, NONCE_BYTES));
             cipher.updateAAD(ticket, 0, NAME_BYTES);
             int offset = NAME_BYTES + NONCE_BYTES;
@@ -162,7 +163,7 @@ final class TicketKey {
             // forged, damaged, or sealed by another key with the same name: merely unusable
             return null;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK cannot open a ticket with " + TRANSFORMATION, e);
+            throw new IllegalStateException("no provider can open a ticket with " + TRANSFORMATION, e);
         }
     }
 }
