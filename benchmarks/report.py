@@ -129,20 +129,24 @@ def handshake_tables(rows, out, placement):
 
 
 def resumed_table(rows, out):
-    """Full vs resumed TLS 1.3 ECDSA handshakes from jmh-resumed(-native).json: server CPU and their ratio."""
+    """Full vs resumed TLS 1.3 handshakes from jmh-resumed(-native).json, per server key: server CPU and their ratio."""
     rs = [r for r in rows if r["benchmark"].endswith("HandshakeBench.handshake") and r["_file"].startswith("jmh-resumed")]
     if not rs:
         return
-    t = {(impl_name(r), r["params"].get("resumed") == "true"): metric(r, "serverCpuUs") for r in rs}
-    impls = [i for i in ["SUNJSSE", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"]
-             if (i, False) in t or (i, True) in t]
-    out.append("### Full vs resumed TLS 1.3 ECDSA handshakes, server CPU µs (same SunJSSE client; – = the server did not resume)\n")
-    out.append("| implementation | full | resumed | resumed / full | resumed vs SunJSSE resumed |")
-    out.append("|---|---|---|---|---|")
-    for i in impls:
-        full, res = t.get((i, False)), t.get((i, True))
-        out.append(f"| {i} | {fmt(full)} | {fmt(res)} | {ratio(res, full)} | {ratio(res, t.get(('SUNJSSE', True)))} |")
-    out.append("")
+    for key, label in (("EC_P256", "ECDSA P-256"), ("RSA_2048", "RSA-2048")):
+        t = {(impl_name(r), r["params"].get("resumed") == "true"): metric(r, "serverCpuUs") for r in rs
+             if r["params"].get("key", "EC_P256") == key}
+        if not t:
+            continue
+        impls = [i for i in ["SUNJSSE", "BORINGSSL", "ASYNC_SYNC", "ASYNC_OFFLOAD", "ASYNC_SYNC/native", "ASYNC_OFFLOAD/native"]
+                 if (i, False) in t or (i, True) in t]
+        out.append(f"### Full vs resumed TLS 1.3 handshakes, {label} server key, server CPU µs (same SunJSSE client; – = the server did not resume)\n")
+        out.append("| implementation | full | resumed | resumed / full | resumed vs SunJSSE resumed |")
+        out.append("|---|---|---|---|---|")
+        for i in impls:
+            full, res = t.get((i, False)), t.get((i, True))
+            out.append(f"| {i} | {fmt(full)} | {fmt(res)} | {ratio(res, full)} | {ratio(res, t.get(('SUNJSSE', True)))} |")
+        out.append("")
 
 
 def handoff_table(rows, out):

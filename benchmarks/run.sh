@@ -16,7 +16,7 @@
 # Stages (results go to benchmarks/results/<jdk>/; a native pass writes the same names with -native):
 #   handshake : JMH HandshakeBench (6 implementations x TLS 1.3/1.2 x ECDSA/RSA x client on its own
 #               thread / on the server's; native: AsyncJSSE, TLS 1.3)        -> jmh-handshake.json/.txt
-#   resumed   : HandshakeBench, TLS 1.3 ECDSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE, in
+#   resumed   : HandshakeBench, TLS 1.3 ECDSA and RSA, full and resumed, SunJSSE / BoringSSL / AsyncJSSE, in
 #               the native pass only (the BCJSSE path does not resume TLS 1.3)  -> jmh-resumed-native.json/.txt
 #   handoff   : HandoffProbe (one handshake-job handoff, interleaved; bc)    -> handoff.txt
 #               offloaded vs inline in steady state (alternated JVMs)        -> handoff-steady.txt
@@ -171,7 +171,7 @@ for e in "${RUN_ENGINES[@]}"; do
   fi
   # resumed against full handshakes in one JVM, next to the other providers: only the native engine resumes
   if has resumed && [[ $e == native ]]; then
-    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256 -p resumed=false,true -p threading=own \
+    hs_jmh "$e" "jmh-resumed$sfx" HandshakeBench -p protocol=TLSv1.3 -p key=EC_P256,RSA_2048 -p resumed=false,true -p threading=own \
         -p "impl=${RESUME_OTHERS}ASYNC_SYNC,ASYNC_OFFLOAD"
   fi
   if has handoff; then
