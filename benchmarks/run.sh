@@ -108,7 +108,10 @@ else
   # fewer). Trials are ordered so each provider runs after others have warmed the shared code.
   JMH_SETTINGS=(-f 1 -wi 2 -i 3 -w 2s -r 2s)
   HS_SETTINGS=(-f 0 -wi 1 -i 3 -w 2s -r 2s)
-  HS_JVM=(-Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.prewarm=300)
+  # 3000: AsyncJSSE's native engine reaches its steady state after about 4000 handshakes in HandshakeProbe
+  # (790 us of server CPU in the first 250 after 300 of warm-up, 390 after 1000, 320 after 2500, 305-318 after
+  # 4000, JDK 17); with 300 its first trial measured the JIT at work
+  HS_JVM=(-Xms512m -Xmx512m -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1 -Dbench.prewarm=3000)
   LOAD_ARGS=(--seconds 4 --warmup 2)
   PARKED_COUNT=10000
   STEADY_HANDSHAKES=6000
