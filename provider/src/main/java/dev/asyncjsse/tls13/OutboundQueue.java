@@ -33,12 +33,15 @@ final class OutboundQueue {
         final byte[] data;
         int pos;
         final Runnable afterWritten;
+        /** Whether application data may follow this segment in the same {@code wrap} (a NewSessionTicket may). */
+        final boolean dataMayFollow;
 
-        Segment(int epoch, int contentType, byte[] data, Runnable afterWritten) {
+        Segment(int epoch, int contentType, byte[] data, Runnable afterWritten, boolean dataMayFollow) {
             this.epoch = epoch;
             this.contentType = contentType;
             this.data = data;
             this.afterWritten = afterWritten;
+            this.dataMayFollow = dataMayFollow;
         }
     }
 
@@ -74,7 +77,28 @@ final class OutboundQueue {
 
     /** Queues {@code data}; {@code afterWritten} runs once its last byte is written (a key change). */
     void add(int epoch, int contentType, byte[] data, Runnable afterWritten) {
-        queue.add(new Segment(epoch, contentType, data, afterWritten));
+        queue.add(new Segment(epoch, contentType, data, afterWritten, false));
+    }
+
+    /** Queues {@code data} that application data may follow in the same {@code wrap} once it is all written. */
+    void addBeforeData(int epoch, int contentType, byte[] data) {
+        queue.add(new Segment(epoch, contentType, data, null, true));
+    }
+
+    /**
+     * Whether something is queued and all of it may be followed by application data in the same
+     * {@code wrap}: NewSessionTickets may, a KeyUpdate, an alert or a handshake flight goes out alone.
+     */
+    boolean onlyBeforeData() {
+        if (queue.isEmpty()) {
+            return false;
+        }
+        for (Segment s : queue) {
+            if (!s.dataMayFollow) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Drops everything not yet written: after a failure only the alert goes out. */

@@ -592,7 +592,7 @@ final class ServerHandshake {
                 w.u16(ticket.length).bytes(ticket);
                 w.u16(0); // no extensions: in particular no early_data, as the server accepts no 0-RTT
                 w.close(msg, 3);
-                out.add(OutboundQueue.APPLICATION_KEYS, HANDSHAKE, w.toByteArray());
+                out.addBeforeData(OutboundQueue.APPLICATION_KEYS, HANDSHAKE, w.toByteArray());
             }
         } catch (java.security.cert.CertificateEncodingException e) {
             throw TlsFailure.handshake(Alert.INTERNAL_ERROR, "the client's certificate cannot be encoded for a ticket", e);

@@ -80,11 +80,6 @@ public final class Tls13ServerEngine implements ProtocolEngine {
     private boolean closeNotifyQueued;
     private boolean finishedDue;
     private boolean skippingEarlyData;
-    /**
-     * Whether what is queued is NewSessionTickets and nothing else: then application data may follow
-     * them in the same wrap. A KeyUpdate or close_notify goes out alone, as before the tickets.
-     */
-    private boolean onlyTicketsQueued;
     private int skippedEarlyData;
     private volatile TlsFailure failure;
     /**
@@ -203,10 +198,6 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             }
             if (!admitted(src)) {
                 return result(Status.OK, 0, 0);
-            }
-            if (handshake.isComplete()) {
-                // the record may be a KeyUpdate whose answer must not carry data after it
-                onlyTicketsQueued = false;
             }
             return readRecord(src, dsts, offset, length);
         } catch (TlsFailure f) {
@@ -481,8 +472,6 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             }
             if (!wasComplete && handshake.isComplete()) {
                 finishedDue = true;
-                // the client's Finished ends its record (a key change): what is queued now is the tickets
-                onlyTicketsQueued = !out.isEmpty();
             }
         }
     }
@@ -522,6 +511,8 @@ public final class Tls13ServerEngine implements ProtocolEngine {
                 return result(Status.OK, 0, 0);
             }
             if (!out.isEmpty()) {
+                // NewSessionTickets need not go out alone: the call's application data may follow them
+                boolean dataMayFollow = out.onlyBeforeData();
                 int n = out.write(dst, keys);
                 if (n == 0) {
                     return result(Status.BUFFER_OVERFLOW, 0, 0);
@@ -530,11 +521,9 @@ public final class Tls13ServerEngine implements ProtocolEngine {
                     outboundDone = true;
                     return result(Status.CLOSED, 0, n);
                 }
-                if (!onlyTicketsQueued || !out.isEmpty()) {
+                if (!dataMayFollow || !out.isEmpty()) {
                     return result(Status.OK, 0, n);
                 }
-                // tickets need not go out alone: the call's application data follows them
-                onlyTicketsQueued = false;
                 SSLEngineResult r = sealApplicationData(srcs, offset, length, dst);
                 // r carries FINISHED if this call ends the handshake
                 return new SSLEngineResult(Status.OK, r.getHandshakeStatus(), r.bytesConsumed(), r.bytesProduced() + n);
@@ -566,7 +555,6 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         int next = offset;
         while (available > 0) {
             if (cipher.recordsUnderKey() >= RECORDS_PER_KEY) {
-                onlyTicketsQueued = false;
                 // section 5.5: change keys well before the AEAD's limit; the KeyUpdate goes out next
                 handshake.queueKeyUpdate(false);
                 produced += out.write(dst, keys);
@@ -700,7 +688,6 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             throw new SSLException("the connection is closed");
         }
         if (handshake.isComplete()) {
-            onlyTicketsQueued = false;
             handshake.queueKeyUpdate(true);
         }
     }
