@@ -350,9 +350,9 @@ public final class Tls13ServerEngine implements ProtocolEngine {
                 return result(Status.BUFFER_OVERFLOW, 0, 0);
             }
             ByteBuffer first = firstWithRoom(dsts, offset, length);
-            target = first.remaining() >= plaintextBound ? first : scratch();
+            target = first.remaining() >= plaintextBound ? first : scratch(plaintextBound);
         } else {
-            target = scratch();
+            target = scratch(plaintextBound);
         }
         int targetStart = target.position();
         int opened;
@@ -445,12 +445,24 @@ public final class Tls13ServerEngine implements ProtocolEngine {
         return n;
     }
 
-    private ByteBuffer scratch() {
-        if (scratch == null) {
-            scratch = ByteBuffer.allocate(MAX_CIPHERTEXT);
+    /**
+     * A buffer of at least {@code size} bytes for a record's plaintext that cannot be opened in the
+     * caller's buffers: every handshake record, and application data when the first destination with
+     * room is too small for it. Sized to the records met rather than to the largest possible one, and
+     * dropped when the handshake completes, so an established connection whose caller reads into
+     * buffers big enough holds none.
+     */
+    private ByteBuffer scratch(int size) {
+        if (scratch == null || scratch.capacity() < size) {
+            scratch = ByteBuffer.allocate(Math.min(Math.max(size, 512), MAX_CIPHERTEXT));
         }
         scratch.clear();
         return scratch;
+    }
+
+    /** The bytes of plaintext buffer this engine holds between calls (memory per connection). */
+    int heldBufferBytes() {
+        return scratch == null ? 0 : scratch.capacity();
     }
 
     private void processHandshakeMessages() throws TlsFailure {
@@ -472,6 +484,8 @@ public final class Tls13ServerEngine implements ProtocolEngine {
             }
             if (!wasComplete && handshake.isComplete()) {
                 finishedDue = true;
+                // the Finished ended its record (a key change), so nothing in the buffer is still needed
+                scratch = null;
             }
         }
     }

@@ -123,6 +123,22 @@ class RecordLayerTest {
     }
 
     @Test
+    void anEstablishedConnectionHoldsNoPlaintextBufferOfItsOwn() throws Exception {
+        assertEquals(0, server.engine.heldBufferBytes(), "the handshake's buffer went with the handshake");
+        ByteBuffer app = ByteBuffer.allocate(17 * 1024);
+        SSLEngineResult r = server.unwrap(clientRecords(random(5000)), app);
+        assertEquals(5000, r.bytesProduced());
+        assertEquals(0, server.engine.heldBufferBytes(), "a record opened in the caller's buffer needs none");
+
+        // scattered over buffers each smaller than the record: one buffer, of about the record's size
+        ByteBuffer[] dsts = {ByteBuffer.allocate(1100), ByteBuffer.allocate(1100), ByteBuffer.allocate(1100)};
+        r = server.unwrap(clientRecords(random(3000)), dsts);
+        assertEquals(3000, r.bytesProduced());
+        int held = server.engine.heldBufferBytes();
+        assertTrue(held >= 3000 && held < 4096, "holds " + held + " bytes for a 3000-byte record");
+    }
+
+    @Test
     void gatherFromMixedBuffersAndScatterIntoSeveral() throws Exception {
         byte[] data = random(30000);
         ByteBuffer heap = ByteBuffer.wrap(data, 0, 10000);
