@@ -2,7 +2,6 @@ package dev.asyncjsse.engine;
 
 import dev.asyncjsse.nio.ClientHello;
 import java.nio.charset.StandardCharsets;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLProtocolException;
@@ -60,7 +59,7 @@ final class FirstFlight {
         for (String name : hello.serverNames()) {
             try {
                 // the rules SunJSSE applies: LDH labels of at most 63 characters, no trailing dot (RFC 6066 section 3)
-                new SNIHostName(name.getBytes(StandardCharsets.US_ASCII));
+                HostNames.of(name.getBytes(StandardCharsets.US_ASCII));
             } catch (IllegalArgumentException e) {
                 SSLProtocolException refused = new SSLProtocolException("illegal server name in the ClientHello: \""
                         + name + "\" (" + e.getMessage() + ")");

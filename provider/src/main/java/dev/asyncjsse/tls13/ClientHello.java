@@ -1,10 +1,10 @@
 package dev.asyncjsse.tls13;
 
+import dev.asyncjsse.engine.HostNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.tls.ExtensionType;
@@ -318,7 +318,7 @@ final class ClientHello {
             }
             if (type == 0) {
                 try {
-                    names.add(new SNIHostName(name));
+                    names.add(HostNames.of(name));
                 } catch (IllegalArgumentException e) {
                     throw TlsFailure.handshake(Alert.ILLEGAL_PARAMETER, "server_name is not a valid host name: " + e.getMessage(), e);
                 }
