@@ -345,6 +345,15 @@ class OffloadMonitoringTest {
     void aKeyOperationIsCountedBeforeItsHandshakeIsWoken() throws Exception {
         ExecutorService oneThread = Executors.newSingleThreadExecutor();
         try {
+            // the signature waits behind this task, so the handshake cannot find it done and must be woken
+            CountDownLatch blocker = new CountDownLatch(1);
+            oneThread.execute(() -> {
+                try {
+                    blocker.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             AsyncJsse.setKeyOffloader(serverCtx, KeyOffloaders.executor(oneThread));
             long okBefore = longAttribute("KeyOperationsOk");
             Pump pump = pair();
@@ -357,6 +366,8 @@ class OffloadMonitoringTest {
                 }
                 pump.callbacks.release();
             }, null);
+            assertEquals(pump.server, pump.run(), "the server waits for its signature");
+            blocker.countDown();
             pump.complete(10_000);
             assertEquals(okBefore + 1, okWhenWoken.get(), "the operation was counted before the callback woke the handshake");
         } finally {
