@@ -74,34 +74,30 @@ public final class SessionCache implements SSLSessionContext {
      * {@link #getSession} and {@link #ids} never return it. Called with the lock held.
      */
     private void trimEldest() {
-        long now = clock.getAsLong();
-        int limit = size;
-        Iterator<SSLSession> it = sessions.values().iterator();
-        int excess = limit > 0 ? sessions.size() - limit : 0;
-        while (it.hasNext()) {
-            SSLSession s = it.next();
-            if (excess > 0) {
-                excess--;
-            } else if (!expired(s, now)) {
-                return;
-            }
-            it.remove();
-        }
+        trim(false);
     }
 
     /** Drops every expired session and, beyond the size, the least recently used; called with the lock held. */
     private void trim() {
+        trim(true);
+    }
+
+    /** @param everyExpired whether to look past the first live session for expired ones */
+    private void trim(boolean everyExpired) {
         long now = clock.getAsLong();
         int limit = size;
         int excess = limit > 0 ? sessions.size() - limit : 0;
         for (Iterator<SSLSession> it = sessions.values().iterator(); it.hasNext(); ) {
             SSLSession s = it.next();
             if (excess > 0) {
-                it.remove();
                 excess--;
-            } else if (expired(s, now)) {
-                it.remove();
+            } else if (!expired(s, now)) {
+                if (!everyExpired) {
+                    return;
+                }
+                continue;
             }
+            it.remove();
         }
     }
 

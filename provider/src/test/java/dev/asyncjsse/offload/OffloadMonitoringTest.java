@@ -295,6 +295,19 @@ class OffloadMonitoringTest {
         assertEquals(3L, longAttribute("KeyOperationsOk"));
     }
 
+    /** Keeps {@code executor}'s thread busy until the returned latch is counted down: what it is given next queues. */
+    private static CountDownLatch occupy(ExecutorService executor) {
+        CountDownLatch blocker = new CountDownLatch(1);
+        executor.execute(() -> {
+            try {
+                blocker.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return blocker;
+    }
+
     /** The built-in executor offloader says when a thread took the operation up: the rest was queueing. */
     @Test
     void queueTimeOfTheExecutorOffloader() throws Exception {
@@ -302,14 +315,7 @@ class OffloadMonitoringTest {
         try (Recording recording = new Recording()) {
             recording.enable("dev.asyncjsse.KeyOperation");
             recording.start();
-            CountDownLatch blocker = new CountDownLatch(1);
-            oneThread.execute(() -> {
-                try {
-                    blocker.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            CountDownLatch blocker = occupy(oneThread);
             AsyncJsse.setKeyOffloader(serverCtx, KeyOffloaders.executor(oneThread));
             Pump pump = pair();
             assertEquals(pump.server, pump.run(), "the server waits for its signature");
@@ -345,15 +351,8 @@ class OffloadMonitoringTest {
     void aKeyOperationIsCountedBeforeItsHandshakeIsWoken() throws Exception {
         ExecutorService oneThread = Executors.newSingleThreadExecutor();
         try {
-            // the signature waits behind this task, so the handshake cannot find it done and must be woken
-            CountDownLatch blocker = new CountDownLatch(1);
-            oneThread.execute(() -> {
-                try {
-                    blocker.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            // the signature queues behind the occupied thread, so the handshake cannot find it done and must be woken
+            CountDownLatch blocker = occupy(oneThread);
             AsyncJsse.setKeyOffloader(serverCtx, KeyOffloaders.executor(oneThread));
             long okBefore = longAttribute("KeyOperationsOk");
             Pump pump = pair();
